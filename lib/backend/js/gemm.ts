@@ -1,0 +1,97 @@
+import type { FloatArray } from '../types.js';
+import {
+  checkBoolean,
+  checkFloatArray,
+  checkLength,
+  checkNumber,
+  checkSize,
+  checkedSpan,
+  rangeError,
+} from './check.js';
+
+/**
+ * GEMM, the clean reference loop: C = alpha·op(A)·op(B) + beta·C (row-major, see Kernels.gemm).
+ *
+ * i-p-j order so the innermost loop walks rows of B and C contiguously; the transposed cases read the
+ * strided operand in the middle loop. Accumulates in the array's own precision, so Float64Array inputs
+ * give a float64 reference.
+ */
+export function gemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  lda: number,
+  b: FloatArray,
+  ldb: number,
+  beta: number,
+  c: FloatArray,
+  ldc: number,
+): void {
+  checkGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  for (let i = 0; i < m; i++) {
+    const ci = i * ldc;
+    if (beta === 0) c.fill(0, ci, ci + n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j] *= beta;
+  }
+  if (alpha === 0 || k === 0) return;
+  if (!transB) {
+    for (let i = 0; i < m; i++) {
+      const ci = i * ldc;
+      for (let p = 0; p < k; p++) {
+        const av = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
+        const bp = p * ldb;
+        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+      }
+    }
+  } else {
+    // B stored n×k: each C element is a dot product of two contiguous rows.
+    for (let i = 0; i < m; i++) {
+      const ci = i * ldc;
+      for (let j = 0; j < n; j++) {
+        const bj = j * ldb;
+        let acc = 0;
+        if (transA) for (let p = 0; p < k; p++) acc += a[p * lda + i] * b[bj + p];
+        else {
+          const ai = i * lda;
+          for (let p = 0; p < k; p++) acc += a[ai + p] * b[bj + p];
+        }
+        c[ci + j] += alpha * acc;
+      }
+    }
+  }
+}
+
+/** The same checks, in the same order, as native/binding/gemm.cc. */
+function checkGemmArgs(
+  transA: unknown, transB: unknown, m: unknown, n: unknown, k: unknown, alpha: unknown, a: unknown,
+  lda: unknown, b: unknown, ldb: unknown, beta: unknown, c: unknown, ldc: unknown,
+): void {
+  const op = 'gemm';
+  const ta = checkBoolean(op, 'transA', transA);
+  const tb = checkBoolean(op, 'transB', transB);
+  const M = checkSize(op, 'm', m);
+  const N = checkSize(op, 'n', n);
+  const K = checkSize(op, 'k', k);
+  const al = checkNumber(op, 'alpha', alpha);
+  const A = checkFloatArray(op, 'a', a);
+  const LDA = checkSize(op, 'lda', lda);
+  const B = checkFloatArray(op, 'b', b);
+  const LDB = checkSize(op, 'ldb', ldb);
+  checkNumber(op, 'beta', beta);
+  const C = checkFloatArray(op, 'c', c);
+  const LDC = checkSize(op, 'ldc', ldc);
+  const aRows = ta ? K : M, aCols = ta ? M : K;
+  const bRows = tb ? N : K, bCols = tb ? K : N;
+  if (LDA < Math.max(aCols, 1)) throw rangeError(op, `expected lda >= ${aCols}, got ${LDA}`);
+  if (LDB < Math.max(bCols, 1)) throw rangeError(op, `expected ldb >= ${bCols}, got ${LDB}`);
+  if (LDC < Math.max(N, 1)) throw rangeError(op, `expected ldc >= ${N}, got ${LDC}`);
+  checkLength(op, 'c', C, checkedSpan(op, M, N, LDC, 'c extent (m, n, ldc)'));
+  if (M > 0 && N > 0 && K > 0 && al !== 0) {
+    checkLength(op, 'a', A, checkedSpan(op, aRows, aCols, LDA, 'a extent (m, k, lda)'));
+    checkLength(op, 'b', B, checkedSpan(op, bRows, bCols, LDB, 'b extent (k, n, ldb)'));
+  }
+}

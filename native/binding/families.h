@@ -1,0 +1,11 @@
+// One registration function per kernel family; addon.cc calls each of them, in this order.
+#pragma once
+
+#include <napi.h>
+
+namespace nodegrad::binding {
+
+void register_runtime(Napi::Env env, Napi::Object exports);
+void register_gemm(Napi::Env env, Napi::Object exports);
+
+}  // namespace nodegrad::binding

@@ -1,0 +1,113 @@
+#include "thread_pool.h"
+
+#include <chrono>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define NODEGRAD_CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define NODEGRAD_CPU_RELAX() __asm__ volatile("yield")
+#else
+#define NODEGRAD_CPU_RELAX() ((void)0)
+#endif
+
+namespace nodegrad::runtime {
+
+namespace {
+thread_local bool t_in_region = false;
+
+// How long an idle worker polls for the next job before it sleeps. Long enough to bridge the gap between
+// consecutive kernels of one op or training step, short enough not to burn a core while JS runs.
+constexpr auto kSpinTime = std::chrono::microseconds(200);
+}  // namespace
+
+ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads < 1 ? 1 : num_threads) { start_workers(); }
+
+ThreadPool::~ThreadPool() { stop_workers(); }
+
+bool ThreadPool::in_parallel_region() noexcept { return t_in_region; }
+
+void ThreadPool::set_num_threads(int num_threads) {
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  stop_workers();
+  num_threads_ = num_threads < 1 ? 1 : num_threads;
+  start_workers();
+}
+
+void ThreadPool::start_workers() {
+  stop_.store(false);
+  workers_.reserve(static_cast<size_t>(num_threads_ - 1));
+  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t] { worker_main(t); });
+}
+
+void ThreadPool::stop_workers() {
+  {
+    std::lock_guard<std::mutex> lock(sleep_mutex_);
+    stop_.store(true);
+  }
+  wake_.notify_all();
+  for (auto& w : workers_) w.join();
+  workers_.clear();
+}
+
+void ThreadPool::run_tasks(int thread) noexcept {
+  const bool outer = t_in_region;
+  t_in_region = true;
+  for (;;) {
+    const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
+    if (task >= num_tasks_) break;
+    fn_(closure_, task, thread);
+  }
+  t_in_region = outer;
+}
+
+void ThreadPool::run(int64_t num_tasks, TaskFn fn, void* closure) noexcept {
+  if (num_tasks <= 0) return;
+  if (num_tasks == 1 || num_threads_ == 1 || t_in_region) {
+    const bool outer = t_in_region;
+    t_in_region = true;
+    for (int64_t task = 0; task < num_tasks; ++task) fn(closure, task, 0);
+    t_in_region = outer;
+    return;
+  }
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  fn_ = fn;
+  closure_ = closure;
+  num_tasks_ = num_tasks;
+  next_task_.store(0, std::memory_order_relaxed);
+  pending_.store(num_threads_ - 1, std::memory_order_relaxed);
+  generation_.fetch_add(1);  // seq_cst: pairs with the sleeper's sleeping_ increment
+  if (sleeping_.load() > 0) {
+    std::lock_guard<std::mutex> sleep_lock(sleep_mutex_);
+    wake_.notify_all();
+  }
+  run_tasks(0);
+  // Workers still read fn_/closure_ until they decrement pending_; the next job must not overwrite them.
+  while (pending_.load(std::memory_order_acquire) != 0) NODEGRAD_CPU_RELAX();
+}
+
+void ThreadPool::worker_main(int thread) {
+  uint64_t seen = generation_.load(std::memory_order_acquire);
+  for (;;) {
+    // Spin for a short while, then sleep until a new generation or stop.
+    const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
+    uint64_t gen = generation_.load(std::memory_order_acquire);
+    int polls = 0;
+    while (gen == seen && !stop_.load(std::memory_order_relaxed)) {
+      NODEGRAD_CPU_RELAX();
+      if (++polls % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
+        std::unique_lock<std::mutex> lock(sleep_mutex_);
+        sleeping_.fetch_add(1);
+        wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
+        sleeping_.fetch_sub(1, std::memory_order_acq_rel);
+      }
+      gen = generation_.load(std::memory_order_acquire);
+    }
+    if (stop_.load(std::memory_order_relaxed)) return;
+    seen = gen;
+    run_tasks(thread);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+}  // namespace nodegrad::runtime
