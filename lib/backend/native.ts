@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { jsKernels } from './js/index.js';
 import type { CpuInfo, Kernels } from './types.js';
 
 /** The addon's own exports: the Kernels methods plus runtime controls. */
@@ -39,11 +40,24 @@ export function nativeError(): string | null {
   return loadError;
 }
 
+const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes']);
+
+/**
+ * Every kernel the addon exports, over the JS twin: a kernel whose native version has not been written yet
+ * runs on the twin (which accepts Float32Array too). `nativeKernelNames()` lists the ones that are native.
+ */
 function makeNativeKernels(a: NativeAddon): Kernels {
-  return {
-    name: 'native',
-    gemm: a.gemm,
-  };
+  const native: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(a)) {
+    if (typeof value === 'function' && !RUNTIME_EXPORTS.has(key)) native[key] = value;
+  }
+  return { ...jsKernels, ...native, name: 'native' } as Kernels;
+}
+
+/** Names of the kernels implemented natively by the loaded addon (empty when it did not load). */
+export function nativeKernelNames(): string[] {
+  if (!addon) return [];
+  return Object.keys(addon).filter((k) => typeof (addon as unknown as Record<string, unknown>)[k] === 'function' && !RUNTIME_EXPORTS.has(k));
 }
 
 export const nativeKernels: Kernels | null = addon ? makeNativeKernels(addon) : null;

@@ -1,3 +1,10 @@
+import type { ConvKernels } from './kernels/conv.js';
+import type { ElementwiseKernels } from './kernels/elementwise.js';
+import type { GemmKernels } from './kernels/gemm.js';
+import type { OptimKernels } from './kernels/optim.js';
+import type { PoolKernels } from './kernels/pool.js';
+import type { RnnKernels } from './kernels/rnn.js';
+
 /**
  * The kernel interface both backends implement, at the level of raw typed arrays.
  *
@@ -12,29 +19,12 @@ export type FloatArray = Float32Array | Float64Array;
 
 export type BackendName = 'native' | 'js';
 
-export interface Kernels {
+/**
+ * Every kernel family. Each family's signatures live in lib/backend/kernels/<family>.ts, its JS twin in
+ * lib/backend/js/<family>.ts, its binding in native/binding/<family>.cc.
+ */
+export interface Kernels extends GemmKernels, ElementwiseKernels, ConvKernels, PoolKernels, RnnKernels, OptimKernels {
   readonly name: BackendName;
-
-  /**
-   * C = alpha·op(A)·op(B) + beta·C. op(A) is m×k (A stored k×m when transA), op(B) is k×n (B stored n×k
-   * when transB), C is m×n. BLAS conventions: beta = 0 never reads C (NaN in C does not leak); alpha = 0
-   * or k = 0 gives beta·C without reading A or B.
-   */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: FloatArray,
-    lda: number,
-    b: FloatArray,
-    ldb: number,
-    beta: number,
-    c: FloatArray,
-    ldc: number,
-  ): void;
 }
 
 /** What `cpuInfo()` reports. On the JS backend (addon unavailable) `isa` is 'js'. */
@@ -44,3 +34,4 @@ export interface CpuInfo {
   available: string[];
   threads: number;
 }
+

@@ -9,6 +9,11 @@ namespace nodegrad::binding {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_runtime(env, exports);  // creates the Context; must come first
   register_gemm(env, exports);
+  register_elementwise(env, exports);
+  register_conv(env, exports);
+  register_pool(env, exports);
+  register_rnn(env, exports);
+  register_optim(env, exports);
   return exports;
 }
 

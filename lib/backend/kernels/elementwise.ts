@@ -1,0 +1,3 @@
+/** The elementwise kernel family: signatures shared by the native addon and the JS twin. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ElementwiseKernels {}
