@@ -1,0 +1,43 @@
+/**
+ * npm run bench -- [suite ...] [--json] [--threads N[,M]] [--budget MS]
+ * With no suite named, runs them all. Each suite measures the native backend and the JS twin on the same
+ * cases in one process run and prints the ratio.
+ */
+import { allThreads, Reporter, type BenchOptions, type Suite } from './harness.js';
+import { cpuInfo, getBackend, nativeUnavailableReason } from '../lib/index.js';
+
+const suites: Suite[] = [];
+
+function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
+  const names: string[] = [];
+  const options: BenchOptions = { json: false, threads: [], budgetMs: 1000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') options.json = true;
+    else if (a === '--threads') options.threads = argv[++i].split(',').map(Number);
+    else if (a === '--budget') options.budgetMs = Number(argv[++i]);
+    else names.push(a);
+  }
+  if (options.threads.length === 0) options.threads = [...new Set([1, allThreads()])];
+  return { names, options };
+}
+
+async function main(): Promise<void> {
+  const { names, options } = parseArgs(process.argv.slice(2));
+  const unknown = names.filter((n) => !suites.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    console.error(`unknown suite(s): ${unknown.join(', ')}; available: ${suites.map((s) => s.name).join(', ')}`);
+    process.exit(2);
+  }
+  const selected = names.length > 0 ? suites.filter((s) => names.includes(s.name)) : suites;
+  const reporter = new Reporter(options);
+  if (!options.json) {
+    const info = cpuInfo();
+    console.log(`nodegrad bench: backend ${getBackend()}, arch ${info.arch}, isa ${info.isa}, threads ${info.threads}`);
+    const why = nativeUnavailableReason();
+    if (why) console.log(`native addon unavailable: ${why}`);
+  }
+  for (const suite of selected) await suite.run(reporter, options);
+}
+
+await main();
