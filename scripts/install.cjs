@@ -1,11 +1,13 @@
 // npm install hook: use a prebuilt addon when one matches this platform, otherwise build from source
-// with cmake-js. `npm install --build-from-source` (or npm_config_build_from_source=true) always builds.
+// with cmake-js. NODEGRAD_BUILD_FROM_SOURCE=1 (or `npm install --build-from-source`, which npm 11 still passes
+// on with an "unknown config" warning) always builds.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const fromSource = process.env.npm_config_build_from_source === 'true';
+const fromSource =
+  process.env.NODEGRAD_BUILD_FROM_SOURCE === '1' || process.env.npm_config_build_from_source === 'true';
 
 function prebuildLoads() {
   try {
