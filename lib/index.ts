@@ -11,3 +11,8 @@ export {
 export type { BackendName, CpuInfo, FloatArray, Kernels } from './backend/index.js';
 export { jsKernels } from './backend/js/index.js';
 export { nativeAddon } from './backend/native.js';
+export * as optim from './optim/index.js';
+export { decodeSafetensors, encodeSafetensors } from './io/safetensors.js';
+export type { RawTensor, SafetensorsContents } from './io/safetensors.js';
+export { readIdx } from './data/idx.js';
+export type { IdxArray } from './data/idx.js';
