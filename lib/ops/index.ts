@@ -1,0 +1,22 @@
+/**
+ * Every op, listed explicitly (tests iterate over this module). Each family's file holds the forward and,
+ * right below it, the backward.
+ */
+export {
+  abs, add, affine, clamp, div, eq, exp, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, reciprocal, sqrt,
+  square, sub, where,
+} from './elementwise.js';
+export { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from './activation.js';
+export { amax, amin, argmax, argmin, logsumexp, max, mean, min, std, sum, sumToShape, variance } from './reduce.js';
+export type { ValuesIndices, VarOptions } from './reduce.js';
+export { linear, matmul } from './linalg.js';
+export {
+  cat, chunk, clone, contiguous, expand, flatten, narrow, permute, reshape, select, slice, split, squeeze, stack,
+  transpose, unsqueeze, view,
+} from './shape.js';
+export { gather, indexSelect, oneHot, pad } from './index_ops.js';
+export {
+  Generator, arange, defaultGenerator, eye, full, fullLike, linspace, manualSeed, ones, onesLike, rand, randLike,
+  randint, randn, randnLike, tensor, zeros, zerosLike,
+} from './creation.js';
+export type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
