@@ -1,0 +1,14 @@
+// vmath.h's array functions for neon: the shared vmath_impl.h code over simd_neon.h.
+#include "simd_neon.h"
+#include "vmath.h"
+
+namespace nodegrad::kernels {
+
+using namespace simd::neon;
+
+void vexp_f32__neon(int64_t n, const float* x, float* y) noexcept { vmap(n, x, y, [](vf v) { return vexp(v); }); }
+void vlog_f32__neon(int64_t n, const float* x, float* y) noexcept { vmap(n, x, y, [](vf v) { return vlog(v); }); }
+void vtanh_f32__neon(int64_t n, const float* x, float* y) noexcept { vmap(n, x, y, [](vf v) { return vtanh(v); }); }
+void vsigmoid_f32__neon(int64_t n, const float* x, float* y) noexcept { vmap(n, x, y, [](vf v) { return vsigmoid(v); }); }
+
+}  // namespace nodegrad::kernels
