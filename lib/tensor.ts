@@ -210,6 +210,11 @@ export class Tensor {
   relu(): Tensor { return A.relu(this); }
   sigmoid(): Tensor { return A.sigmoid(this); }
   tanh(): Tensor { return A.tanh(this); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return A.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return A.elu(this, alpha); }
+  gelu(options?: { approximate?: 'none' | 'tanh' }): Tensor { return A.gelu(this, options); }
+  silu(): Tensor { return A.silu(this); }
+  softplus(options?: { beta?: number; threshold?: number }): Tensor { return A.softplus(this, options); }
 
   // ---- reductions ----
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
@@ -234,6 +239,8 @@ export class Tensor {
 
   // ---- linear algebra ----
   matmul(other: Tensor): Tensor { return L.matmul(this, other); }
+  /** x·Wᵀ + b with weight [out, in]. */
+  linear(weight: Tensor, bias: Tensor | null = null): Tensor { return L.linear(this, weight, bias); }
 
   // ---- in-place updates (outside autograd: for optimizers, initialisation and buffers) ----
   /** Fills with zeros in place. */

@@ -209,3 +209,41 @@ opInfos.push(
     errors: [{ call: () => ng.gather(ng.ones([2, 3]), 1, ng.tensor([[0.5]])), cls: RangeError, message: /^nodegrad\.gather: expected index\[0\] to be an integer/ }] },
   { name: 'where', fn: (a, b) => ng.where(ng.gt(a, b), a, b.mul(2)), samples: [[[3, 4], [4]]], tol: 16 },
 );
+
+/** Class indices i mod C for logits [N, C, ...]; the second sample is ignored when `ignore`. */
+function targetsFor(x: Tensor, ignore: boolean): Tensor {
+  const c = x.ndim === 1 ? x.shape[0] : x.shape[1];
+  const shape = x.ndim === 1 ? [] : [x.shape[0], ...x.shape.slice(2)];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const t = Array.from({ length: n }, (_, i) => (ignore && i === 1 ? -100 : (i * 7 + 1) % c));
+  return ng.tensor(t, { shape, dtype: x.dtype });
+}
+
+const weightFor = (x: Tensor) => ng.tensor([0.5, 1.5, 1, 2, 0.75].slice(0, x.shape[1]), { dtype: x.dtype });
+const prob = (r: Rng) => r.uniform(0.05, 0.95);
+
+opInfos.push(
+  { name: 'crossEntropy', fn: (x) => ng.crossEntropy(x, targetsFor(x, false)), samples: [[[4, 5]], [[3, 4, 2]], [[5]]], tol: 32,
+    zeroSize: { shapes: [[0, 3]], out: [] },
+    errors: [
+      { call: () => ng.crossEntropy(ng.ones([2, 3]), ng.tensor([0, 3])), cls: RangeError, message: /^nodegrad\.crossEntropy: expected target\[1\] to be a class index in \[0, 2\] or ignoreIndex -100, got 3/ },
+      { call: () => ng.crossEntropy(ng.ones([2, 3]), ng.tensor([0])), cls: RangeError, message: /^nodegrad\.crossEntropy: expected input \[N, C, \.\.\.\] and target \[N, \.\.\.\], got \[2, 3\] and \[1\]/ },
+      { call: () => ng.crossEntropy(ng.ones([2, 3]), ng.tensor([0, 1]), { reduction: 'avg' as never }), cls: RangeError, message: /^nodegrad\.crossEntropy: expected reduction/ },
+    ] },
+  { name: 'crossEntropyFull', samples: [[[4, 5]], [[3, 4, 2]]], tol: 32,
+    fn: (x) => ng.crossEntropy(x, targetsFor(x, true), { weight: weightFor(x), labelSmoothing: 0.1 }) },
+  { name: 'crossEntropySumNone', samples: [[[4, 3]]], tol: 32,
+    fn: (x) => ng.add(ng.crossEntropy(x, targetsFor(x, true), { reduction: 'sum' }), ng.crossEntropy(x, targetsFor(x, false), { reduction: 'none' })) },
+  { name: 'nllLoss', samples: [[[4, 5]]], tol: 32, fn: (x) => ng.nllLoss(x, targetsFor(x, true), { weight: weightFor(x) }) },
+  { name: 'mseLoss', samples: [[[3, 4], [3, 4]], [[5], [5]]], tol: 32, fn: (a, b) => ng.mseLoss(a, b), zeroSize: { shapes: [[0], [0]], out: [] } },
+  { name: 'l1Loss', samples: [[[3, 4], [3, 4]]], tol: 32, fn: (a, b) => ng.l1Loss(a, b, { reduction: 'sum' }) },
+  { name: 'smoothL1Loss', samples: [[[3, 4], [3, 4]]], tol: 32, fn: (a, b) => ng.smoothL1Loss(a, b, { beta: 0.5 }) },
+  { name: 'huberLoss', samples: [[[3, 4], [3, 4]]], tol: 32, fn: (a, b) => ng.huberLoss(a, b, { delta: 0.7, reduction: 'none' }) },
+  { name: 'binaryCrossEntropy', samples: [[[3, 4], [3, 4]]], tol: 64, value: prob, fn: (a, b) => ng.binaryCrossEntropy(a, b),
+    errors: [{ call: () => ng.binaryCrossEntropy(ng.ones([2]), ng.ones([3])), cls: RangeError, message: /^nodegrad\.binaryCrossEntropy: expected broadcastable shapes/ }] },
+  { name: 'bceWithLogits', samples: [[[3, 4], [3, 4]]], tol: 32, value: (r, i) => (i === 1 ? prob(r) : r.uniform(-4, 4)),
+    fn: (a, b) => ng.bceWithLogits(a, b, { weight: ng.tensor([1, 2, 0.5, 1], { dtype: a.dtype }) }) },
+  { name: 'dropoutEval', samples: [[[3, 4]]], tol: 0, fn: (x) => ng.dropout(x, { p: 0.3, training: false }) },
+  { name: 'dropout', samples: [[[3, 4]]], tol: 16, fn: (x) => ng.dropout(x, { p: 0.3, generator: new ng.Generator(1) }),
+    errors: [{ call: () => ng.dropout(ng.ones([2]), { p: 1.5 }), cls: RangeError, message: /^nodegrad\.dropout: expected p in \[0, 1\], got 1\.5/ }] },
+);

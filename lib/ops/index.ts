@@ -20,3 +20,7 @@ export {
   randint, randn, randnLike, tensor, zeros, zerosLike,
 } from './creation.js';
 export type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
+export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from './loss.js';
+export type { BceOptions, CrossEntropyOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
+export { dropout } from './dropout.js';
+export type { DropoutOptions } from './dropout.js';

@@ -11,6 +11,7 @@ import { Tensor, shapeSize } from '../tensor.js';
 import { alloc, broadcastShapes, checkSameDtype, checkTensor, dense, fmtShape, rangeErr } from './helpers.js';
 import { sumToShape } from './reduce.js';
 import { contiguous, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { tensor } from './creation.js';
 
 interface GemmOperand { data: FloatArray; trans: boolean; ld: number }
 
@@ -88,11 +89,23 @@ function matmulBackward(node: Node, gy: Tensor): (Tensor | null)[] {
   ];
 }
 
+/** Nested arrays (row-major) or a typed array (a vector); a Float64Array or nested data with float64 peers is float64. */
+export type MatrixLike = readonly (readonly number[])[] | readonly number[] | Float32Array | Float64Array;
+
+function fromPlain(v: Tensor | MatrixLike): Tensor {
+  if (v instanceof Tensor || !(Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array)) return v as Tensor;
+  return tensor(v as number[], { dtype: v instanceof Float64Array ? 'float64' : 'float32' });
+}
+
 /**
  * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand is promoted to a matrix and
  * the added dim removed afterwards, batch dims broadcast: [..., m, k] @ [..., k, n] → [..., m, n].
+ * Plain nested arrays and typed arrays are accepted too (converted with `tensor()`), so
+ * `matmul([[1, 2]], [[3], [4]]).toArray()` is the quick way to multiply two JS matrices.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor | MatrixLike, b: Tensor | MatrixLike): Tensor {
+  a = fromPlain(a);
+  b = fromPlain(b);
   checkTensor('matmul', 'a', a);
   checkTensor('matmul', 'b', b);
   checkSameDtype('matmul', a, b);

@@ -76,3 +76,12 @@ describe('Tensor', () => {
     expect(ng.arange(2000).toString()).toBe('tensor([   0.,    1.,    2., ..., 1997., 1998., 1999.])');
   });
 });
+
+describe('matmul on plain arrays', () => {
+  it('multiplies nested arrays and typed arrays like tensors', () => {
+    expect(ng.matmul([[1, 2], [3, 4]], [[5], [6]]).toArray()).toEqual([[17], [39]]);
+    const d = ng.matmul(Float64Array.from([1, 2, 3]), Float64Array.from([4, 5, 6]));
+    expect(d.dtype).toBe('float64');
+    expect(d.item()).toBe(32);
+  });
+});
