@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""Writes the PyTorch interop fixtures in test/fixtures/ (run with Debian's python3-torch 1.13:
+`/usr/bin/python3 scripts/make_fixtures.py`). The output is deterministic and committed, so tests need
+no Python.
+
+For each model <name>: <name>.safetensors holds exactly model.state_dict() (PyTorch's key names, shapes
+and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode. optim.safetensors
+holds 3-step optimizer trajectories on fixed gradients, schedulers.safetensors learning-rate traces; their
+configurations are JSON in __metadata__. safetensors is written by hand (Debian has no package for it).
+"""
+import json
+import os
+import struct
+
+import torch
+from torch import nn
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
+DTYPES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64'}
+
+
+def save(path, tensors, metadata=None):
+    """safetensors: u64 header length, JSON header padded with spaces to 8 bytes, little-endian data."""
+    header = {}
+    if metadata:
+        header['__metadata__'] = metadata
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous()
+        data = t.numpy().astype(t.numpy().dtype.newbyteorder('<')).tobytes()
+        header[name] = {'dtype': DTYPES[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    raw = json.dumps(header, separators=(',', ':')).encode('utf-8')
+    raw += b' ' * (-len(raw) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(raw)))
+        f.write(raw)
+        for b in blobs:
+            f.write(b)
+
+
+def model_fixture(name, model, inputs, outputs_of, train_batches=()):
+    # A few training-mode passes give BatchNorm non-trivial running statistics.
+    model.train()
+    with torch.no_grad():
+        for b in train_batches:
+            model(b)
+    model.eval()
+    with torch.no_grad():
+        outs = outputs_of(model)
+    save(os.path.join(OUT, name + '.safetensors'), dict(model.state_dict()), {'format': 'pt'})
+    save(os.path.join(OUT, name + '.io.safetensors'), {**inputs, **outs})
+
+
+def models():
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    x = torch.randn(5, 4)
+    model_fixture('mlp', mlp, {'input': x}, lambda m: {'output': m(x)})
+
+    torch.manual_seed(1)
+    cnn = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, groups=2), nn.ReLU(), nn.AvgPool2d(2, stride=1), nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(), nn.Linear(6, 3),
+    )
+    x = torch.randn(2, 1, 10, 10)
+    model_fixture('cnn', cnn, {'input': x}, lambda m: {'output': m(x)},
+                  train_batches=[torch.randn(4, 1, 10, 10) for _ in range(3)])
+
+    torch.manual_seed(2)
+    bn1 = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Tanh(), nn.Dropout(0.5), nn.Linear(4, 2))
+    x = torch.randn(6, 3)
+    model_fixture('bn1d', bn1, {'input': x}, lambda m: {'output': m(x)}, train_batches=[torch.randn(8, 3) for _ in range(2)])
+
+    torch.manual_seed(3)
+    conv1d = nn.Sequential(nn.Conv1d(2, 3, 3, padding=1), nn.GELU(), nn.Conv1d(3, 2, 2, stride=2, dilation=2))
+    x = torch.randn(2, 2, 7)
+    model_fixture('conv1d', conv1d, {'input': x}, lambda m: {'output': m(x)})
+
+    torch.manual_seed(4)
+    emb = nn.Sequential(nn.Embedding(10, 6), nn.LayerNorm(6))
+    x = torch.tensor([[1, 3, 9], [0, 0, 4]])
+    model_fixture('embedding', emb, {'input': x}, lambda m: {'output': m(x)})
+
+    torch.manual_seed(5)
+    lstm = nn.LSTM(3, 5, num_layers=2, bidirectional=True, batch_first=True)
+    x = torch.randn(2, 4, 3)
+    h0 = torch.randn(4, 2, 5)
+    c0 = torch.randn(4, 2, 5)
+
+    def lstm_out(m):
+        y, (h, c) = m(x, (h0, c0))
+        return {'output': y, 'h_n': h, 'c_n': c}
+    model_fixture('lstm', lstm, {'input': x, 'h0': h0, 'c0': c0}, lstm_out)
+
+    torch.manual_seed(6)
+    gru = nn.GRU(3, 4, num_layers=1)
+    x = torch.randn(5, 2, 3)
+
+    def gru_out(m):
+        y, h = m(x)
+        return {'output': y, 'h_n': h}
+    model_fixture('gru', gru, {'input': x}, gru_out)
+
+    torch.manual_seed(7)
+    rnn = nn.RNN(3, 4, num_layers=2, nonlinearity='tanh')
+    x = torch.randn(4, 2, 3)
+
+    def rnn_out(m):
+        y, h = m(x)
+        return {'output': y, 'h_n': h}
+    model_fixture('rnn', rnn, {'input': x}, rnn_out)
+
+    torch.manual_seed(8)
+    cells = nn.ModuleDict({'lstm': nn.LSTMCell(3, 4), 'gru': nn.GRUCell(3, 4), 'rnn': nn.RNNCell(3, 4)})
+    x = torch.randn(2, 3)
+    h = torch.randn(2, 4)
+    c = torch.randn(2, 4)
+
+    def cell_out(m):
+        lh, lc = m['lstm'](x, (h, c))
+        return {'lstm_h': lh, 'lstm_c': lc, 'gru_h': m['gru'](x, h), 'rnn_h': m['rnn'](x, h)}
+    model_fixture('cells', cells, {'input': x, 'h0': h, 'c0': c}, cell_out)
+
+
+OPTIMIZERS = {
+    'sgd': (torch.optim.SGD, {'lr': 0.05, 'momentum': 0.9, 'dampening': 0.1, 'weight_decay': 0.01}),
+    'sgd_nesterov': (torch.optim.SGD, {'lr': 0.05, 'momentum': 0.9, 'nesterov': True}),
+    'adam': (torch.optim.Adam, {'lr': 0.01, 'betas': (0.8, 0.9), 'weight_decay': 0.1}),
+    'adam_amsgrad': (torch.optim.Adam, {'lr': 0.01, 'amsgrad': True}),
+    'adamw': (torch.optim.AdamW, {'lr': 0.01, 'weight_decay': 0.05}),
+    'rmsprop': (torch.optim.RMSprop, {'lr': 0.01, 'alpha': 0.9, 'momentum': 0.5, 'centered': True, 'weight_decay': 0.01}),
+    'adagrad': (torch.optim.Adagrad, {'lr': 0.1, 'lr_decay': 0.01, 'initial_accumulator_value': 0.1}),
+}
+
+
+def optimizers():
+    torch.manual_seed(9)
+    p0 = torch.randn(7, dtype=torch.float64)
+    grads = torch.randn(3, 7, dtype=torch.float64)
+    tensors = {'p0': p0, 'grads': grads}
+    for name, (cls, opts) in OPTIMIZERS.items():
+        p = p0.clone().requires_grad_(True)
+        opt = cls([p], **opts)
+        steps = []
+        for g in grads:
+            p.grad = g.clone()
+            opt.step()
+            steps.append(p.detach().clone())
+        tensors[name] = torch.stack(steps)
+    save(os.path.join(OUT, 'optim.safetensors'), tensors, {'configs': json.dumps({k: v[1] for k, v in OPTIMIZERS.items()})})
+
+
+def schedulers():
+    sched = torch.optim.lr_scheduler
+    configs = {
+        'step': (lambda o: sched.StepLR(o, 3, 0.5), 12),
+        'multistep': (lambda o: sched.MultiStepLR(o, [2, 5, 6], 0.3), 10),
+        'exponential': (lambda o: sched.ExponentialLR(o, 0.9), 10),
+        'cosine': (lambda o: sched.CosineAnnealingLR(o, 8, 0.001), 20),
+        'linear': (lambda o: sched.LinearLR(o, start_factor=0.2, end_factor=0.9, total_iters=4), 8),
+        'onecycle': (lambda o: sched.OneCycleLR(o, max_lr=0.5, total_steps=25), 25),
+        'onecycle3': (lambda o: sched.OneCycleLR(o, max_lr=0.5, total_steps=20, anneal_strategy='linear', three_phase=True, pct_start=0.4), 20),
+    }
+    tensors = {}
+    for name, (make, n) in configs.items():
+        p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+        s = make(opt)
+        lrs, moms = [], []
+        for _ in range(n):
+            lrs.append(opt.param_groups[0]['lr'])
+            moms.append(opt.param_groups[0]['momentum'])
+            opt.step()
+            s.step()
+        tensors[name] = torch.tensor(lrs, dtype=torch.float64)
+        if name.startswith('onecycle'):
+            tensors[name + '_momentum'] = torch.tensor(moms, dtype=torch.float64)
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=1.0)
+    s = sched.ReduceLROnPlateau(opt, factor=0.5, patience=2, cooldown=1, threshold=0.01, min_lr=0.05)
+    metrics = [1.0, 0.9, 0.95, 0.91, 0.92, 0.93, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6]
+    lrs = []
+    for m in metrics:
+        s.step(m)
+        lrs.append(opt.param_groups[0]['lr'])
+    tensors['plateau_metrics'] = torch.tensor(metrics, dtype=torch.float64)
+    tensors['plateau'] = torch.tensor(lrs, dtype=torch.float64)
+    save(os.path.join(OUT, 'schedulers.safetensors'), tensors)
+
+
+if __name__ == '__main__':
+    os.makedirs(OUT, exist_ok=True)
+    torch.set_default_dtype(torch.float32)
+    models()
+    optimizers()
+    schedulers()
