@@ -1,0 +1,12 @@
+/** `nn`: modules, layers, functional forms, initialisers and utilities, named as PyTorch's. */
+export { Module, Parameter } from './module.js';
+export type { LoadResult, StateDict } from './module.js';
+export { ModuleDict, ModuleList, Sequential } from './containers.js';
+export { Dropout, Embedding, Flatten, Identity, Linear } from './layers.js';
+export type { EmbeddingOptions, FactoryOptions } from './layers.js';
+export { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
+export type { BatchNormOptions } from './normalization.js';
+export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activation.js';
+export * as init from './init.js';
+export * as functional from './functional.js';
+export * as utils from './utils.js';

@@ -1,0 +1,78 @@
+/**
+ * PyTorch interop, against fixtures written by scripts/make_fixtures.py (PyTorch 1.13): a PyTorch state dict
+ * loads into the matching nodegrad model (strict) and gives PyTorch's outputs; a state dict saved by nodegrad
+ * has exactly PyTorch's keys, dtypes and shapes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeSafetensors } from '../../lib/io/safetensors.js';
+import { load } from '../../lib/io/state.js';
+import {
+  BatchNorm1d, Dropout, Embedding, LayerNorm, Linear, type Module, ReLU, Sequential, Tanh,
+} from '../../lib/nn/index.js';
+import type { Tensor } from '../../lib/tensor.js';
+import { expectClose } from '../helpers/close.js';
+import { repoRoot } from '../helpers/child.js';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nodegrad-interop-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** name → {dtype, shape} from a file's header. */
+function layout(file: string): Record<string, { dtype: string; shape: number[] }> {
+  const { tensors } = decodeSafetensors(fs.readFileSync(file), file);
+  return Object.fromEntries([...tensors].map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape }]));
+}
+
+interface Case {
+  make: () => Module;
+  run: (m: Module, io: Record<string, Tensor>) => Record<string, Tensor>;
+}
+
+const single = (m: Module, io: Record<string, Tensor>) => ({ output: m.forward(io.input) as Tensor });
+
+export const modelCases: Record<string, Case> = {
+  mlp: { make: () => new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3)), run: single },
+  bn1d: {
+    make: () => new Sequential(new Linear(3, 4), new BatchNorm1d(4), new Tanh(), new Dropout(0.5), new Linear(4, 2)),
+    run: single,
+  },
+  embedding: { make: () => new Sequential(new Embedding(10, 6), new LayerNorm(6)), run: single },
+};
+
+export function checkInterop(cases: Record<string, Case>): void {
+  for (const [name, { make, run }] of Object.entries(cases)) {
+    describe(name, () => {
+      it("loads PyTorch's state dict strictly and reproduces PyTorch's outputs", () => {
+        const model = make();
+        expect(model.load(path.join(fixtures, `${name}.safetensors`))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+        model.eval();
+        const io = load(path.join(fixtures, `${name}.io.safetensors`));
+        const outs = run(model, io);
+        for (const [key, y] of Object.entries(outs)) {
+          const ref = io[key];
+          expect(y.shape, key).toEqual(ref.shape);
+          expectClose(y.data, ref.data, (i) => 1e-5 * Math.abs(ref.data[i]) + 1e-6, `${name}.${key}`);
+        }
+      });
+
+      it("saves exactly PyTorch's key names, dtypes and shapes", () => {
+        const file = path.join(tmp, `${name}.safetensors`);
+        make().save(file);
+        expect(layout(file)).toEqual(layout(path.join(fixtures, `${name}.safetensors`)));
+        // And the bytes of a loaded-then-saved model equal PyTorch's tensors.
+        const model = make();
+        model.load(path.join(fixtures, `${name}.safetensors`));
+        model.save(file);
+        const ours = decodeSafetensors(fs.readFileSync(file)).tensors;
+        for (const [k, t] of decodeSafetensors(fs.readFileSync(path.join(fixtures, `${name}.safetensors`))).tensors) {
+          expect(Array.from(ours.get(k)!.data as ArrayLike<number | bigint>), k).toEqual(Array.from(t.data as ArrayLike<number | bigint>));
+        }
+      });
+    });
+  }
+}
+
+checkInterop(modelCases);
