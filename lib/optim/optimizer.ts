@@ -3,16 +3,10 @@
  * and per-parameter state created lazily on the first step that sees a gradient.
  */
 import type { FloatArray } from '../backend/types.js';
+import { Tensor } from '../tensor.js';
 
-/**
- * What an optimizer needs of a parameter: dense data, a shape, and a gradient of the same shape (or null).
- * A leaf Tensor is one.
- */
-export interface Param {
-  readonly data: FloatArray;
-  readonly shape: readonly number[];
-  grad: { readonly data: FloatArray; readonly shape: readonly number[] } | null;
-}
+/** A parameter: a dense leaf Tensor (its `data` is its storage, updated in place). */
+export type Param = Tensor;
 
 /** Per-parameter state: running buffers (same dtype and length as the parameter) and counters. */
 export type ParamState = Record<string, FloatArray | number>;
@@ -56,9 +50,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
     const own = new Set<Param>();
     params.forEach((p, i) => {
-      if (p === null || typeof p !== 'object' || !('data' in p) || !('shape' in p)) {
-        throw new TypeError(`${op}: expected params[${i}] to be a Tensor, got ${p === null ? 'null' : typeof p}`);
-      }
+      if (!(p instanceof Tensor)) throw new TypeError(`${op}: expected params[${i}] to be a Tensor, got ${p === null ? 'null' : typeof p}`);
+      if (!p.isContiguous()) throw new RangeError(`${op}: expected params[${i}] to be a dense tensor (a strided view cannot be updated in place)`);
       if (seen.has(p)) throw new RangeError(`${op}: expected each parameter in one group only, but params[${i}] is already in another group`);
       if (own.has(p)) throw new RangeError(`${op}: expected each parameter once, but params[${i}] appears twice in the group`);
       own.add(p);
@@ -79,7 +72,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const p of g.params) {
         if (!p.grad) continue;
         if (setToNone) p.grad = null;
-        else p.grad.data.fill(0);
+        else p.grad.zero_();
       }
     }
   }

@@ -1,10 +1,11 @@
+import { Tensor } from '../../lib/tensor.js';
 import { describe, expect, it } from 'vitest';
 import { Adam, lrScheduler, type Param, SGD } from '../../lib/optim/index.js';
 
 const { CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau, StepLR } = lrScheduler;
 
 function sgd(lrs = [0.1, 0.02]): SGD {
-  const p = (): Param => ({ data: new Float32Array(1), shape: [1], grad: null });
+  const p = (): Param => (new Tensor(new Float32Array(1), [1]));
   return new SGD(lrs.map((lr) => ({ params: [p()], lr })), { lr: 1, momentum: 0.9 });
 }
 
@@ -88,7 +89,7 @@ describe('schedulers follow their formulas', () => {
   });
 
   it('OneCycleLR (linear, three phases) with Adam cycles beta1', () => {
-    const p: Param = { data: new Float32Array(1), shape: [1], grad: null };
+    const p: Param = new Tensor(new Float32Array(1), [1]);
     const opt = new Adam([p]);
     const s = new OneCycleLR(opt, { maxLr: 0.01, epochs: 2, stepsPerEpoch: 5, annealStrategy: 'linear', threePhase: true, pctStart: 0.25 });
     const seen: Array<[number, number]> = [];

@@ -1,10 +1,11 @@
+import { Tensor } from '../../lib/tensor.js';
 import { describe, expect, it } from 'vitest';
 import { Adagrad, Adam, AdamW, type Optimizer, type Param, RMSprop, SGD } from '../../lib/optim/index.js';
 import { expectClose } from '../helpers/close.js';
 import { rng } from '../helpers/rng.js';
 
 function param(data: Float32Array | Float64Array): Param {
-  return { data, shape: [data.length], grad: null };
+  return new Tensor(data, [data.length]);
 }
 
 /** Plain float64 statements of each documented rule, one element at a time, written independently of lib/. */
@@ -95,7 +96,7 @@ describe('optimizers match a float64 statement of their rule', () => {
         const ref = Array.from(init);
         const st: Record<string, number[]> = {};
         for (let t = 1; t <= 3; t++) {
-          p.grad = { data: A.from(grads[t - 1]), shape: [17] };
+          p.grad = new Tensor(A.from(grads[t - 1]), [17]);
           opt.step();
           rule(ref, Array.from(grads[t - 1]), t, st);
           // float32 storage of the state rounds each step; the reference keeps float64 throughout.
@@ -129,7 +130,7 @@ describe('optimizers minimise the Rosenbrock function', () => {
       const d0 = dist();
       for (let i = 0; i < 2000; i++) {
         opt.zeroGrad();
-        p.grad = { data: Float32Array.from(rosenbrockGrad(p.data[0], p.data[1])), shape: [2] };
+        p.grad = new Tensor(Float32Array.from(rosenbrockGrad(p.data[0], p.data[1])), [2]);
         opt.step();
       }
       expect(Number.isFinite(dist())).toBe(true);
@@ -144,7 +145,7 @@ describe('Optimizer base', () => {
     const a = param(new Float32Array([1, 2]));
     const b = param(new Float32Array([3]));
     const opt = new Adam([a, b]);
-    a.grad = { data: new Float32Array([1, 1]), shape: [2] };
+    a.grad = new Tensor(new Float32Array([1, 1]), [2]);
     opt.step();
     expect(Array.from(b.data)).toEqual([3]);
     expect(opt.state.has(b)).toBe(false);
@@ -156,8 +157,8 @@ describe('Optimizer base', () => {
     const b = param(new Float64Array([1]));
     const opt = new SGD([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 });
     expect(opt.paramGroups[1].lr).toBe(0.5);
-    a.grad = { data: new Float64Array([1]), shape: [1] };
-    b.grad = { data: new Float64Array([1]), shape: [1] };
+    a.grad = new Tensor(new Float64Array([1]), [1]);
+    b.grad = new Tensor(new Float64Array([1]), [1]);
     opt.step();
     expect(a.data[0]).toBeCloseTo(0.9, 15);
     expect(b.data[0]).toBeCloseTo(0.5, 15);
@@ -179,7 +180,7 @@ describe('Optimizer base', () => {
   it('zeroGrad sets to null, or fills zeros in place', () => {
     const a = param(new Float32Array(2));
     const opt = new SGD([a]);
-    const g = { data: new Float32Array([1, 2]), shape: [2] };
+    const g = new Tensor(new Float32Array([1, 2]), [2]);
     a.grad = g;
     opt.zeroGrad({ setToNone: false });
     expect(a.grad).toBe(g);
@@ -191,7 +192,7 @@ describe('Optimizer base', () => {
   it('rejects a gradient of another shape', () => {
     const a = param(new Float32Array(2));
     const opt = new SGD([a]);
-    a.grad = { data: new Float32Array(3), shape: [3] };
+    a.grad = new Tensor(new Float32Array(3), [3]);
     expect(() => opt.step()).toThrow(/gradient's shape \[3\]/);
   });
 
@@ -214,7 +215,7 @@ describe('Optimizer base', () => {
       const grads = Array.from({ length: 6 }, () => r.f32(5));
       const run = (p: Param, opt: Optimizer<any>, from: number, to: number) => {
         for (let t = from; t < to; t++) {
-          p.grad = { data: grads[t], shape: [5] };
+          p.grad = new Tensor(grads[t], [5]);
           opt.step();
         }
       };
@@ -236,7 +237,7 @@ describe('Optimizer base', () => {
   it('loadStateDict checks the group layout and buffer lengths', () => {
     const a = param(new Float32Array(2));
     const opt = new SGD([a], { momentum: 0.9 });
-    a.grad = { data: new Float32Array([1, 1]), shape: [2] };
+    a.grad = new Tensor(new Float32Array([1, 1]), [2]);
     opt.step();
     const sd = opt.stateDict();
     const other = new SGD([param(new Float32Array(3))], { momentum: 0.9 });

@@ -1,3 +1,4 @@
+import { Tensor } from '../../lib/tensor.js';
 /** Optimizer and scheduler trajectories recorded from PyTorch 1.13 by scripts/make_fixtures.py. */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,11 +25,11 @@ describe('optimizers reproduce PyTorch trajectories (float64, 3 steps)', () => {
   for (const [name, cls] of Object.entries(classes)) {
     it(name, () => {
       const options = Object.fromEntries(Object.entries(configs[name]).map(([k, v]) => [camel(k), v]));
-      const p: Param = { data: p0.slice(), shape: [7], grad: null };
+      const p: Param = new Tensor(p0.slice(), [7]);
       const opt = new cls([p], options);
       const want = tensors.get(name)!.data as Float64Array;
       for (let t = 0; t < 3; t++) {
-        p.grad = { data: grads.slice(7 * t, 7 * t + 7), shape: [7] };
+        p.grad = new Tensor(grads.slice(7 * t, 7 * t + 7), [7]);
         opt.step();
         const ref = want.subarray(7 * t, 7 * t + 7);
         expectClose(p.data, ref, (i) => 1e-12 * Math.max(1, Math.abs(ref[i])), `${name} step ${t + 1}`);
@@ -52,7 +53,7 @@ describe('schedulers reproduce PyTorch learning-rate traces', () => {
   for (const [name, make] of Object.entries(makers)) {
     it(name, () => {
       const want = tensors.get(name)!.data as Float64Array;
-      const opt = new SGD([{ data: new Float32Array(1), shape: [1], grad: null }], { lr: 0.1, momentum: 0.9 });
+      const opt = new SGD([new Tensor(new Float32Array(1), [1])], { lr: 0.1, momentum: 0.9 });
       const s = make(opt);
       const lrs: number[] = [];
       const moms: number[] = [];
@@ -71,7 +72,7 @@ describe('schedulers reproduce PyTorch learning-rate traces', () => {
   it('plateau', () => {
     const metrics = tensors.get('plateau_metrics')!.data as Float64Array;
     const want = tensors.get('plateau')!.data as Float64Array;
-    const opt = new SGD([{ data: new Float32Array(1), shape: [1], grad: null }], { lr: 1 });
+    const opt = new SGD([new Tensor(new Float32Array(1), [1])], { lr: 1 });
     const s = new S.ReduceLROnPlateau(opt, { factor: 0.5, patience: 2, cooldown: 1, threshold: 0.01, minLr: 0.05 });
     const lrs = Array.from(metrics, (m) => {
       s.step(m);
