@@ -1,0 +1,49 @@
+#include "rnn_driver.h"
+
+#include <cstring>
+#include <utility>
+
+namespace nodegrad::kernels::rnn_detail {
+
+GateKernels select_gate_kernels(runtime::Isa isa, RnnMode mode) noexcept {
+  (void)isa;
+  switch (mode) {
+    case RnnMode::rnn_tanh: return {rnn_gates_tanh_f32__scalar, rnn_gates_grad_tanh_f32__scalar};
+    case RnnMode::rnn_relu: return {rnn_gates_relu_f32__scalar, rnn_gates_grad_relu_f32__scalar};
+    case RnnMode::lstm: return {lstm_gates_f32__scalar, lstm_gates_grad_f32__scalar};
+    case RnnMode::gru: return {gru_gates_f32__scalar, gru_gates_grad_f32__scalar};
+  }
+  return {rnn_gates_tanh_f32__scalar, rnn_gates_grad_tanh_f32__scalar};
+}
+
+void copy_or_zero(float* dst, const float* src, int64_t n) noexcept {
+  if (n <= 0) return;
+  if (src != nullptr) std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+  else std::memset(dst, 0, static_cast<size_t>(n) * sizeof(float));
+}
+
+void accumulate(float* dst, const float* src, int64_t n) noexcept {
+  for (int64_t i = 0; i < n; ++i) dst[i] += src[i];
+}
+
+void accumulate_column_sums(runtime::Context& ctx, int64_t rows, int64_t cols, const float* d, int64_t ld,
+                            float* db) noexcept {
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (cols + kBlock - 1) / kBlock;
+  auto task = [&](int64_t block, int) {
+    const int64_t j0 = block * kBlock, n = cols - j0 < kBlock ? cols - j0 : kBlock;
+    float sum[kBlock] = {};
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* row = d + r * ld + j0;
+      for (int64_t j = 0; j < n; ++j) sum[j] += row[j];
+    }
+    for (int64_t j = 0; j < n; ++j) db[j0 + j] += sum[j];
+  };
+  if (rows * cols < 65536) {
+    for (int64_t b = 0; b < blocks; ++b) task(b, 0);
+  } else {
+    ctx.pool.parallel_for(blocks, std::move(task));
+  }
+}
+
+}  // namespace nodegrad::kernels::rnn_detail

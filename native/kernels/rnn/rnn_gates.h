@@ -1,0 +1,57 @@
+// Fused gate micro-kernels: one batch row, a block of n hidden units, every gate of the cell in one pass.
+// Pointers are pre-offset to the block's first unit; gate block k of a row (gx, gh, bx, bh, gates, dgx,
+// dgh) starts at k * stride (stride = H). Formulas (PyTorch's, see rnn.h):
+//   rnn:  h = act(a), a = gx + bx + gh + bh
+//   lstm: i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g); c = f*c_prev + i*g; h = o*tanh(c)
+//   gru:  r, z = sigmoid(a_r, a_z); hn = gh_n + bh_n; n = tanh(gx_n + bx_n + r*hn); h = n + z*(h_prev - n)
+// Plain structs and declarations only, so the ISA files may include this header.
+#pragma once
+
+#include <cstdint>
+
+namespace nodegrad::kernels {
+
+struct RnnGateRow {
+  int64_t n;       // units in the block
+  int64_t stride;  // H
+  const float* gx;  // input projection row, without bias
+  const float* gh;  // hidden projection row, without bias
+  const float* bx;  // input bias (zeros when absent)
+  const float* bh;  // hidden bias (zeros when absent)
+  const float* h_prev;
+  const float* c_prev;  // LSTM only
+  float* h;             // new state (the reserve's hs[s+1] row)
+  float* c;             // LSTM only
+  float* y;             // output row
+  float* gates;         // saved activations (LSTM, GRU)
+};
+
+struct RnnGateGradRow {
+  int64_t n;
+  int64_t stride;
+  const float* dh;      // gradient reaching h from step s+1 (or dh_n)
+  const float* dy;      // gradient of this step's output (zeros when absent)
+  const float* gates;   // saved activations
+  const float* h_prev;  // GRU
+  const float* h;       // RNN: the state this step produced
+  const float* c_prev;  // LSTM
+  const float* c;       // LSTM
+  float* dc;            // LSTM: in dc from step s+1, out dc_prev (in place)
+  float* dgx;           // pre-activation gradients, input side
+  float* dgh;           // pre-activation gradients, hidden side (aliases dgx except for GRU's n gate)
+  float* dh_prev;       // GRU: the direct path dh * z (the W_hh path is added by a GEMM)
+};
+
+using RnnGateFn = void (*)(const RnnGateRow&) noexcept;
+using RnnGateGradFn = void (*)(const RnnGateGradRow&) noexcept;
+
+void rnn_gates_tanh_f32__scalar(const RnnGateRow& r) noexcept;
+void rnn_gates_relu_f32__scalar(const RnnGateRow& r) noexcept;
+void lstm_gates_f32__scalar(const RnnGateRow& r) noexcept;
+void gru_gates_f32__scalar(const RnnGateRow& r) noexcept;
+void rnn_gates_grad_tanh_f32__scalar(const RnnGateGradRow& r) noexcept;
+void rnn_gates_grad_relu_f32__scalar(const RnnGateGradRow& r) noexcept;
+void lstm_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept;
+void gru_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept;
+
+}  // namespace nodegrad::kernels
