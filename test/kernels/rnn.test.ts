@@ -1,0 +1,122 @@
+/**
+ * rnn kernels, native vs the JS twin in float64 (TESTING.md T5): the grid of modes × batch {1, 3, 8} ×
+ * input {1, 7, 16, 33} × hidden {1, 8, 17, 64}, forward and backward, with saturating inputs, zero and random
+ * initial states, batch-first and reverse; on every ISA the CPU has (forced via NODEGRAD_ISA in child
+ * processes), for 1 and 2 threads; results bitwise identical across thread counts. Bad input (T8) on both
+ * backends. NODEGRAD_FULL=1 runs every grid case at T = 50.
+ */
+import { describe, expect, it } from 'vitest';
+import { cpuInfo, jsKernels, nativeKernels, setNumThreads, type Kernels } from '../../lib/backend/index.js';
+import { runChild } from '../helpers/child.js';
+import { testSeed } from '../helpers/rng.js';
+import { grid, makeInputs, run, runCases, type GridCase } from './rnn_grid.js';
+
+const full = process.env.NODEGRAD_FULL === '1';
+const short = grid([1, 2, 5], testSeed(10));
+// At T = 50 the fast tier keeps the largest and the odd-sized shapes of every mode.
+const long = grid([50], testSeed(20)).filter((c) => full || (c.H >= 17 && c.I >= 7 && c.B !== 1 && (c.H === 64) === (c.I === 33)));
+
+describe.skipIf(!nativeKernels)('rnn native vs JS float64', () => {
+  for (const threads of [1, 2]) {
+    it(`T5 grid, T in {1, 2, 5}, ${threads} thread(s)`, () => {
+      setNumThreads(threads);
+      expect(runCases(short)).toEqual([]);
+    });
+    it(`T5 grid, T = 50 (${long.length} cases), ${threads} thread(s)`, () => {
+      setNumThreads(threads);
+      expect(runCases(long)).toEqual([]);
+    });
+  }
+
+  it('is bitwise identical for 1, 2 and 3 threads and across repeated calls', () => {
+    for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
+      // Large enough that the gate kernels and the bias sums run in parallel.
+      const c: GridCase = { mode, T: 6, B: 9, I: 20, H: 300, batchFirst: mode === 'gru', reverse: mode === 'rnn_tanh', zeroState: false, scale: 2, seed: 7 };
+      const inp = makeInputs(c);
+      const results = [1, 2, 3, 2].map((t) => {
+        setNumThreads(t);
+        return run(nativeKernels!, c, inp, false);
+      });
+      for (const r of results.slice(1)) {
+        for (const key of Object.keys(r)) expect(Buffer.compare(Buffer.from(r[key].buffer), Buffer.from(results[0][key].buffer)), `${mode} ${key}`).toBe(0);
+      }
+    }
+    setNumThreads(cpuInfo().threads);
+  });
+
+  const others = cpuInfo().available.filter((isa) => isa !== cpuInfo().isa);
+  for (const isa of others) {
+    it(`the same grid with NODEGRAD_ISA=${isa} (child process)`, () => {
+      const src = `
+        import { grid, runCases } from './test/kernels/rnn_grid.ts';
+        import { setNumThreads } from './lib/backend/index.ts';
+        import { testSeed } from './test/helpers/rng.ts';
+        const full = ${full};
+        const long = grid([50], testSeed(20)).filter((c) => full || (c.H >= 17 && c.I >= 7 && c.B !== 1 && (c.H === 64) === (c.I === 33)));
+        const failures = [];
+        for (const t of [1, 2]) { setNumThreads(t); failures.push(...runCases([...grid([1, 2, 5], testSeed(10)), ...long])); }
+        console.log(JSON.stringify(failures));`;
+      const r = runChild(src, { NODEGRAD_ISA: isa }, 120_000);
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([]);
+    }, 150_000);
+  }
+});
+
+// T8: the binding re-checks everything, and the JS twin rejects the same inputs the same way.
+const backends: [string, Kernels][] = [['js', jsKernels]];
+if (nativeKernels) backends.push(['native', nativeKernels]);
+
+describe('rnn bad input', () => {
+  for (const [name, k] of backends) {
+    const f = (n: number) => new Float32Array(n);
+    // A valid LSTM call: T 2, B 3, I 4, H 5.
+    const fwd = (over: Record<number, unknown> = {}) => {
+      const args: unknown[] = ['lstm', 2, 3, 4, 5, false, false, f(24), 4, f(15), f(15), f(80), f(100), f(20), f(20), f(30), 5, f(15), f(15), f(k.rnnReserveSize('lstm', 2, 3, 5))];
+      for (const [i, v] of Object.entries(over)) args[Number(i)] = v;
+      return () => (k.rnnForward as (...a: unknown[]) => void)(...args);
+    };
+    const bwd = (over: Record<number, unknown> = {}) => {
+      const args: unknown[] = ['gru', 2, 3, 4, 5, true, true, f(24), 4, f(60), f(75), f(k.rnnReserveSize('gru', 2, 3, 5)), f(30), 5, f(15), null, f(24), 4, f(15), null, f(60), f(75), f(15), f(15)];
+      for (const [i, v] of Object.entries(over)) args[Number(i)] = v;
+      return () => (k.rnnBackward as (...a: unknown[]) => void)(...args);
+    };
+    const cases: [string, () => void, ErrorConstructor, RegExp][] = [
+      ['mode not a string', fwd({ 0: 2 }), TypeError, /^nodegrad\.rnnForward: expected mode/],
+      ['unknown mode', fwd({ 0: 'lstn' }), RangeError, /^nodegrad\.rnnForward: expected mode .* got 'lstn'/],
+      ['negative T', fwd({ 1: -1 }), RangeError, /^nodegrad\.rnnForward: expected T to be an integer/],
+      ['fractional H', fwd({ 4: 2.5 }), RangeError, /^nodegrad\.rnnForward: expected H to be an integer/],
+      ['NaN B', fwd({ 2: NaN }), RangeError, /expected B to be an integer/],
+      ['batchFirst not boolean', fwd({ 5: 1 }), TypeError, /expected batchFirst to be a boolean/],
+      ['x an Array', fwd({ 7: [1, 2] }), TypeError, /expected x to be a Float32Array/],
+      ['x too short', fwd({ 7: f(23) }), RangeError, /expected x to hold at least 24 elements, got 23/],
+      ['ldx below I', fwd({ 8: 3 }), RangeError, /expected ldx >= 4, got 3/],
+      ['h0 too short', fwd({ 9: f(14) }), RangeError, /expected h0 to hold at least 15/],
+      ['wHh too short', fwd({ 12: f(99) }), RangeError, /expected wHh to hold at least 100/],
+      ['y with ldy too large for it', fwd({ 16: 6 }), RangeError, /expected y to hold at least 35 elements, got 30/],
+      ['reserve too short', fwd({ 19: f(10) }), RangeError, /expected reserve to hold at least/],
+      ['overflowing sizes', fwd({ 1: 2 ** 31, 2: 2 ** 31, 4: 2 ** 31 }), RangeError, /overflows/],
+      ['c0 for a GRU', bwd({ 15: f(15) }), RangeError, /^nodegrad\.rnnBackward: expected dcN to be null for this mode/],
+      ['dy too short', bwd({ 12: f(29) }), RangeError, /expected dy to hold at least 30/],
+      ['dx too short', bwd({ 16: f(3) }), RangeError, /expected dx to hold at least 24/],
+      ['dwHh too short', bwd({ 21: f(74) }), RangeError, /expected dwHh to hold at least 75/],
+      ['missing argument', () => (k.rnnBackward as (...a: unknown[]) => void)('gru', 1), TypeError, /nodegrad\.rnnBackward/],
+    ];
+    if (name === 'native') cases.push(['Float64Array to native', fwd({ 11: new Float64Array(80) }), TypeError, /expected wIh to be a Float32Array, got Float64Array\(80\)/]);
+    for (const [label, call, cls, re] of cases) {
+      it(`${name}: ${label}`, () => {
+        expect(call).toThrow(cls);
+        expect(call).toThrow(re);
+        expect(fwd()).not.toThrow();
+        expect(bwd()).not.toThrow();
+      });
+    }
+    it(`${name}: a detached buffer`, () => {
+      const x = f(24);
+      structuredClone(x.buffer, { transfer: [x.buffer] });
+      // Node < 22 cannot tell a detached buffer from an empty one in JS: the twin then reports the length.
+      expect(fwd({ 7: x })).toThrow(name === 'native' ? /detached/ : /detached|got 0/);
+    });
+  }
+});
