@@ -1,9 +1,9 @@
 /**
  * Functional forms of the layers that have no kernel of their own: composed from Tensor ops, so autograd
- * differentiates them and they run on either backend.
+ * differentiates them and they run on either backend. The ops that have their own kernels (linear, conv,
+ * pooling, dropout, losses, ...) are re-exported here so `nn.functional` holds them all, as in PyTorch.
  */
 import { noGrad } from '../autograd/grad_mode.js';
-import { defaultGenerator, type Generator } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
 
 function checkTensor(op: string, name: string, v: unknown): Tensor {
@@ -13,22 +13,6 @@ function checkTensor(op: string, name: string, v: unknown): Tensor {
 
 function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
-}
-
-/**
- * Inverted dropout: in training, zeroes each element with probability p and scales the rest by 1/(1 − p),
- * so evaluation is the identity. The mask comes from `generator` (the default one unless given).
- */
-export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
-  checkTensor('dropout', 'x', x);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`nodegrad.dropout: expected p in [0, 1], got ${String(p)}`);
-  if (!training || p === 0) return x;
-  const mask = new (x.dtype === 'float64' ? Float64Array : Float32Array)(x.numel);
-  if (p < 1) {
-    const scale = 1 / (1 - p);
-    for (let i = 0; i < mask.length; i++) mask[i] = generator.next() < p ? 0 : scale;
-  }
-  return x.mul(new Tensor(mask, x.shape.slice()));
 }
 
 export interface BatchNormOptions {
@@ -145,3 +129,8 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   }
   return rows.reshape([...indices.shape, weight.shape[1]]);
 }
+
+export { dropout } from '../ops/dropout.js';
+export { linear } from '../ops/linalg.js';
+export { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from '../ops/activation.js';
+export { bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from '../ops/loss.js';

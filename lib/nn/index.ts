@@ -7,6 +7,10 @@ export type { EmbeddingOptions, FactoryOptions } from './layers.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
 export type { BatchNormOptions } from './normalization.js';
 export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activation.js';
+export {
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+} from './loss.js';
+export type { CrossEntropyLossOptions, LossOptions, WeightedLossOptions } from './loss.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils.js';

@@ -1,7 +1,8 @@
 /** Linear, Identity, Flatten, Dropout, Embedding. */
 import { linear } from '../ops/linalg.js';
 import { Tensor } from '../tensor.js';
-import { dropout, embedding } from './functional.js';
+import { dropout } from '../ops/dropout.js';
+import { embedding } from './functional.js';
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';
 
@@ -84,7 +85,7 @@ export class Dropout extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout(x, this.p, this.training);
+    return dropout(x, { p: this.p, training: this.training });
   }
 
   override extraRepr(): string {

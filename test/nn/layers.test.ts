@@ -169,7 +169,7 @@ describe('LayerNorm, Embedding, Dropout, Flatten', () => {
     d.eval();
     expect(d.forward(x)).toBe(x);
     expect(() => new Dropout(1.5)).toThrow(RangeError);
-    expect(F.dropout(x, 1).data.every((v) => v === 0)).toBe(true);
+    expect(F.dropout(x, { p: 1 }).data.every((v) => v === 0)).toBe(true);
   });
 
   it('Flatten keeps the batch dim', () => {
