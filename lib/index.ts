@@ -18,6 +18,7 @@ export * as nn from './nn/index.js';
 export * as data from './data/index.js';
 export { DataLoader, TensorDataset, loadMnist, randomSplit, readIdx } from './data/index.js';
 export type { Dataset } from './data/index.js';
+export { decodeOptimizerState, encodeOptimizerState, loadOptimizerState, saveOptimizerState } from './io/optimizer_state.js';
 export { decodeStateDict, encodeStateDict, isInt64, load, loadWithMetadata, markInt64, save } from './io/state.js';
 export { Tensor } from './tensor.js';
 export type { DType, TensorLike } from './tensor.js';

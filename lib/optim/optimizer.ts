@@ -3,6 +3,7 @@
  * and per-parameter state created lazily on the first step that sees a gradient.
  */
 import type { FloatArray } from '../backend/types.js';
+import { loadOptimizerState, saveOptimizerState } from '../io/optimizer_state.js';
 import { Tensor } from '../tensor.js';
 
 /** A parameter: a dense leaf Tensor (its `data` is its storage, updated in place). */
@@ -167,6 +168,16 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     });
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
+  }
+
+  /** Saves `stateDict()` as a safetensors file (buffers as tensors, options and counters as metadata). */
+  save(path: string): void {
+    saveOptimizerState(this.stateDict(), path);
+  }
+
+  /** Restores a file written by `save`. */
+  load(path: string): void {
+    this.loadStateDict(loadOptimizerState(path));
   }
 }
 
