@@ -5,8 +5,9 @@
  */
 import { allThreads, Reporter, type BenchOptions, type Suite } from './harness.js';
 import { cpuInfo, getBackend, nativeUnavailableReason } from '../lib/index.js';
+import { opsSuite } from './suites/ops.js';
 
-const suites: Suite[] = [];
+const suites: Suite[] = [opsSuite];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];

@@ -52,6 +52,9 @@ export function checkBoolean(op: string, name: string, v: unknown): boolean {
 }
 
 function isDetached(a: ArrayBufferView): boolean {
+  // A detached buffer's views have length 0; reading `.buffer` of a small on-heap typed array would
+  // materialise an ArrayBuffer (costly), so only look when the view is empty.
+  if (a.byteLength !== 0) return false;
   const buffer = a.buffer as ArrayBuffer & { detached?: boolean };
   return buffer.detached === true;
 }

@@ -260,6 +260,11 @@ function binary(
   const r = shape.length;
   const as = r > 0 ? aStrides[r - 1] : 0;
   const bs = r > 0 ? bStrides[r - 1] : 0;
+  if (r <= 1) {
+    const len = r === 0 ? 1 : shape[0];
+    for (let i = 0, ia = aOffset, ib = bOffset; i < len; i++, ia += as, ib += bs) out[i] = f(a[ia], b[ib], alpha);
+    return;
+  }
   let o = 0;
   forEachRow(shape, [aStrides, bStrides], [aOffset, bOffset], (len, offs) => {
     let ia = offs[0];
