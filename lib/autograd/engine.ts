@@ -8,12 +8,14 @@
  * Leaves (tensors the user created with requiresGrad) accumulate into `.grad`, which they own: the first
  * gradient is copied into a fresh dense tensor, later ones are added into it in place. Non-leaf tensors
  * keep no `.grad` unless `retainGrad()` was called. The graph is kept after backward, so calling backward
- * twice accumulates twice (PyTorch's retain_graph=True behaviour).
+ * twice accumulates twice (PyTorch's retain_graph=True behaviour). Buffers allocated during backward are
+ * recycled when it returns (see pool.ts).
  */
 import { backendFor } from '../backend/index.js';
 import { BinaryOp } from '../backend/kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
+import { outsideArena, withArena } from './pool.js';
 
 /** Computes the gradients of a node's inputs from the gradient of its output (same order as `inputs`). */
 export type BackwardFn = (node: Node, gy: Tensor) => readonly (Tensor | null)[];
@@ -79,29 +81,33 @@ export function runBackward(root: Tensor, gradient: Tensor, add: (a: Tensor, b: 
   const prev = isGradEnabled();
   setGradEnabled(false);
   try {
-    if (root.gradFn === null) {
-      accumulateLeaf(root, gradient, add);
-      return;
-    }
-    const order = topoOrder(root.gradFn);
-    root.gradFn.grad = gradient;
-    for (const node of order) {
-      const gy = node.grad;
-      node.grad = null;
-      if (gy === null) continue;
-      if (node.retained !== null) accumulateLeaf(node.retained, gy, add);
-      const grads = node.backward(node, gy);
-      for (let i = 0; i < node.inputs.length; i++) {
-        const t = node.inputs[i];
-        const g = grads[i];
-        if (g == null || !t.requiresGrad) continue;
-        const fn = t.gradFn;
-        if (fn === null) accumulateLeaf(t, g, add);
-        else fn.grad = fn.grad === null ? g : add(fn.grad, g);
-      }
-    }
+    withArena(() => backwardPass(root, gradient, add));
   } finally {
     setGradEnabled(prev);
+  }
+}
+
+function backwardPass(root: Tensor, gradient: Tensor, add: (a: Tensor, b: Tensor) => Tensor): void {
+  if (root.gradFn === null) {
+    accumulateLeaf(root, gradient, add);
+    return;
+  }
+  const order = topoOrder(root.gradFn);
+  root.gradFn.grad = gradient;
+  for (const node of order) {
+    const gy = node.grad;
+    node.grad = null;
+    if (gy === null) continue;
+    if (node.retained !== null) accumulateLeaf(node.retained, gy, add);
+    const grads = node.backward(node, gy);
+    for (let i = 0; i < node.inputs.length; i++) {
+      const t = node.inputs[i];
+      const g = grads[i];
+      if (g == null || !t.requiresGrad) continue;
+      const fn = t.gradFn;
+      if (fn === null) accumulateLeaf(t, g, add);
+      else fn.grad = fn.grad === null ? g : add(fn.grad, g);
+    }
   }
 }
 
@@ -109,7 +115,8 @@ export function runBackward(root: Tensor, gradient: Tensor, add: (a: Tensor, b: 
 function accumulateLeaf(t: Tensor, g: Tensor, add: (a: Tensor, b: Tensor) => Tensor): void {
   const cur = t.grad;
   if (cur === null) {
-    t.grad = g.clone();
+    // The gradient outlives backward: allocate it outside the arena.
+    t.grad = outsideArena(() => g.clone());
     return;
   }
   if (cur.isContiguous() && cur.offset === 0 && g.dtype === cur.dtype && sameShape(cur.shape, g.shape)) {
@@ -117,7 +124,7 @@ function accumulateLeaf(t: Tensor, g: Tensor, add: (a: Tensor, b: Tensor) => Ten
     const gd = g.contiguous();
     backendFor(cur.dtype).binary(BinaryOp.ADD, [n], cur.storage, 0, [1], gd.storage, gd.offset, [1], cur.storage, 1);
   } else {
-    t.grad = add(cur, g);
+    t.grad = outsideArena(() => add(cur, g));
   }
 }
 

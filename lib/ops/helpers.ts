@@ -5,6 +5,7 @@
 import type { FloatArray } from '../backend/types.js';
 import { backendFor } from '../backend/index.js';
 import { Tensor, type DType } from '../tensor.js';
+import { allocBuffer } from '../autograd/pool.js';
 
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -54,9 +55,9 @@ export function checkNum(op: string, name: string, v: unknown): number {
   return v;
 }
 
-/** A fresh zero-filled output buffer. */
+/** A zero-filled output buffer (recycled from the pool when one is free, see autograd/pool.ts). */
 export function alloc(dtype: DType, n: number): FloatArray {
-  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  return allocBuffer(dtype === 'float64', n);
 }
 
 /** The elements of t as a dense row-major array starting at index 0 (no copy when already so). */

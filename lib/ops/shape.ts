@@ -44,7 +44,11 @@ const reshapeBack = (node: Node, gy: Tensor) => [reshape(gy, node.inputs[0].shap
 /** A dense copy (a new leaf-like buffer) that keeps the graph: the gradient passes through. */
 export function clone(t: Tensor): Tensor {
   checkTensor('clone', 'x', t);
-  const data = t.isContiguous() ? t.storage.slice(t.offset, t.offset + t.numel) : materialize(t);
+  let data: Float32Array | Float64Array;
+  if (t.isContiguous()) {
+    data = alloc(t.dtype, t.numel);
+    data.set(t.storage.subarray(t.offset, t.offset + t.numel) as Float32Array & Float64Array);
+  } else data = materialize(t);
   const y = new Tensor(data, t.shape.slice());
   return needsGrad(t) ? record(y, 'CloneBackward', (_n, gy) => [gy], [t]) : y;
 }
