@@ -7,6 +7,8 @@ export type { EmbeddingOptions, FactoryOptions } from './layers.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
 export type { BatchNormOptions } from './normalization.js';
 export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activation.js';
+export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
+export type { RecurrentMode, RecurrentOptions } from './rnn.js';
 export {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from './loss.js';

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../lib/io/safetensors.js';
 import { load } from '../../lib/io/state.js';
 import {
-  BatchNorm1d, Dropout, Embedding, LayerNorm, Linear, type Module, ReLU, Sequential, Tanh,
+  BatchNorm1d, Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, type Module, ModuleDict, ReLU, RNN,
+  RNNCell, Sequential, Tanh,
 } from '../../lib/nn/index.js';
 import type { Tensor } from '../../lib/tensor.js';
 import { expectClose } from '../helpers/close.js';
@@ -40,6 +41,37 @@ export const modelCases: Record<string, Case> = {
     run: single,
   },
   embedding: { make: () => new Sequential(new Embedding(10, 6), new LayerNorm(6)), run: single },
+  lstm: {
+    make: () => new LSTM(3, 5, { numLayers: 2, bidirectional: true, batchFirst: true }),
+    run: (m, io) => {
+      const [output, [h_n, c_n]] = (m as LSTM).forward(io.input, [io.h0, io.c0]);
+      return { output, h_n, c_n };
+    },
+  },
+  gru: {
+    make: () => new GRU(3, 4),
+    run: (m, io) => {
+      const [output, h_n] = (m as GRU).forward(io.input);
+      return { output, h_n };
+    },
+  },
+  rnn: {
+    make: () => new RNN(3, 4, { numLayers: 2 }),
+    run: (m, io) => {
+      const [output, h_n] = (m as RNN).forward(io.input);
+      return { output, h_n };
+    },
+  },
+  cells: {
+    make: () => new ModuleDict({ lstm: new LSTMCell(3, 4), gru: new GRUCell(3, 4), rnn: new RNNCell(3, 4) }),
+    run: (m, io) => {
+      const d = m as ModuleDict;
+      const [lstm_h, lstm_c] = (d.get('lstm') as LSTMCell).forward(io.input, [io.h0, io.c0]);
+      return {
+        lstm_h, lstm_c, gru_h: (d.get('gru') as GRUCell).forward(io.input, io.h0), rnn_h: (d.get('rnn') as RNNCell).forward(io.input, io.h0),
+      };
+    },
+  },
 };
 
 export function checkInterop(cases: Record<string, Case>): void {
