@@ -15,7 +15,7 @@ import { backendFor } from '../backend/index.js';
 import { BinaryOp } from '../backend/kernels/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { isGradEnabled, setGradEnabled } from './grad_mode.js';
-import { outsideArena, withArena } from './pool.js';
+import { adopt, outsideArena, withArena } from './pool.js';
 
 /** Computes the gradients of a node's inputs from the gradient of its output (same order as `inputs`). */
 export type BackwardFn = (node: Node, gy: Tensor) => readonly (Tensor | null)[];
@@ -111,9 +111,26 @@ function backwardPass(root: Tensor, gradient: Tensor, add: (a: Tensor, b: Tensor
   }
 }
 
-/** t.grad += g, with t.grad a dense tensor owned by t (never an alias of a gradient flowing elsewhere). */
-function accumulateLeaf(t: Tensor, g: Tensor, add: (a: Tensor, b: Tensor) => Tensor): void {
+/**
+ * Whether grads[i] owns its buffer: dense, not gy's buffer (pass-through and view backward functions
+ * return gy or views of it) and not shared with another returned gradient.
+ */
+function fresh(g: Tensor, gy: Tensor, grads: readonly (Tensor | null)[], i: number): boolean {
+  if (g.storage === gy.storage || g.offset !== 0 || g.storage.length !== g.numel || !g.isContiguous()) return false;
+  for (let j = 0; j < grads.length; j++) if (j !== i && grads[j] != null && grads[j]!.storage === g.storage) return false;
+  return true;
+}
+
+/**
+ * t.grad += g, with t.grad a dense tensor owned by t (never an alias of a gradient flowing elsewhere). A
+ * fresh g allocated during this backward becomes t.grad without a copy.
+ */
+function accumulateLeaf(t: Tensor, g: Tensor, add: (a: Tensor, b: Tensor) => Tensor, isFresh = false): void {
   const cur = t.grad;
+  if (cur === null && isFresh && g.dtype === t.dtype && sameShape(g.shape, t.shape) && adopt(g.storage)) {
+    t.grad = g;
+    return;
+  }
   if (cur === null) {
     // The gradient outlives backward: allocate it outside the arena.
     t.grad = outsideArena(() => g.clone());

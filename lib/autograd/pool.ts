@@ -17,7 +17,7 @@ const MAX_PER_BUCKET = 8;
 
 const free32 = new Map<number, Float32Array[]>();
 const free64 = new Map<number, Float64Array[]>();
-let arena: FloatArray[] | null = null;
+let arena: Set<FloatArray> | null = null;
 let stats = { reused: 0, fresh: 0 };
 
 /** A zero-filled buffer of n elements, recycled when one of that length is free. */
@@ -29,7 +29,7 @@ export function allocBuffer(f64: boolean, n: number): FloatArray {
       a.fill(0);
       stats.reused++;
     } else stats.fresh++;
-    if (arena !== null) (a ??= f64 ? new Float64Array(n) : new Float32Array(n), arena.push(a));
+    if (arena !== null) (a ??= f64 ? new Float64Array(n) : new Float32Array(n), arena.add(a));
   }
   return a ?? (f64 ? new Float64Array(n) : new Float32Array(n));
 }
@@ -44,7 +44,7 @@ function release(a: FloatArray): void {
 /** Runs fn with every pooled-size allocation recorded, then returns those buffers to the pool. */
 export function withArena<T>(fn: () => T): T {
   const outer = arena;
-  const mine: FloatArray[] = [];
+  const mine = new Set<FloatArray>();
   arena = mine;
   try {
     return fn();
@@ -52,6 +52,14 @@ export function withArena<T>(fn: () => T): T {
     arena = outer;
     for (const a of mine) release(a);
   }
+}
+
+/**
+ * Takes a buffer allocated in the current arena out of it, so it survives the arena (a gradient handed to
+ * a leaf without a copy). False when the buffer does not belong to the arena.
+ */
+export function adopt(a: FloatArray): boolean {
+  return arena !== null && arena.delete(a);
 }
 
 /** Runs fn with allocations kept out of the current arena (for buffers that outlive it). */

@@ -103,6 +103,28 @@ describe.each(opInfos)('op $name', (info) => {
     });
   });
 
+  it.runIf(info.samples.length > 0)('expanded (stride-0) inputs give bitwise the same as contiguous copies', () => {
+    info.samples.forEach((shapes, k) => {
+      // Make every input constant along dim 0, then feed it once dense and once as a broadcast view.
+      const values = sampleValues(info, shapes, rng(k)).map((v, i) => {
+        const row = shapes[i].slice(1).reduce((a, b) => a * b, 1);
+        return v.map((_, j) => v[j % row]);
+      });
+      const a = run(info, build(info, shapes, values, 'float32', true), 8);
+      const views = build(info, shapes, values, 'float32', true).map((t) => {
+        if (t.ndim === 0 || t.shape[0] < 2) return t;
+        const row = ng.tensor(t.data.slice(0, t.numel / t.shape[0]), { shape: [1, ...t.shape.slice(1)] });
+        const v = ng.expand(row, t.shape);
+        const leaf = new ng.Tensor(v.storage, v.shape, v.strides, v.offset);
+        leaf.requiresGrad = t.requiresGrad;
+        return leaf;
+      });
+      const b = run(info, views, 8);
+      bitwise(b.out.data, a.out.data, `sample ${k} output`);
+      a.grads.forEach((g, i) => g && bitwise(b.grads[i]!, g, `sample ${k} grad ${i}`));
+    });
+  });
+
   it.runIf(info.samples.length > 0)('repeated runs are bitwise identical', () => {
     const shapes = info.samples[0];
     const values = sampleValues(info, shapes, rng(3));

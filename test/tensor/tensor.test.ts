@@ -85,3 +85,25 @@ describe('matmul on plain arrays', () => {
     expect(d.item()).toBe(32);
   });
 });
+
+describe('oneHot, comparisons and NaN rules', () => {
+  it('oneHot marks each index and infers the class count', () => {
+    expect(ng.oneHot(ng.tensor([2, 0]), 4).toArray()).toEqual([[0, 0, 1, 0], [1, 0, 0, 0]]);
+    expect(ng.oneHot(ng.tensor([[1], [2]])).shape).toEqual([2, 1, 3]);
+    expect(() => ng.oneHot(ng.tensor([4]), 3)).toThrow(/^nodegrad\.oneHot: expected index\[0\] to be an integer in \[0, 2\], got 4/);
+  });
+
+  it('comparisons with NaN are false except ne; max/min propagate NaN', () => {
+    const a = ng.tensor([NaN, 1]), b = ng.tensor([NaN, 1]);
+    expect(Array.from(ng.eq(a, b).data)).toEqual([0, 1]);
+    expect(Array.from(ng.ne(a, b).data)).toEqual([1, 0]);
+    expect(Array.from(ng.lt(a, 2).data)).toEqual([0, 1]);
+    expect(ng.maximum(a, ng.tensor([0, 0])).data[0]).toBeNaN();
+    expect(ng.amax(a).item()).toBeNaN();
+    expect(ng.argmax(ng.tensor([1, NaN, 3])).item()).toBe(1);
+    expect(Array.from(ng.relu(ng.tensor([NaN, -0, -1])).data).map(String)).toEqual(['NaN', '0', '0']);
+    expect(Array.from(ng.sigmoid(ng.tensor([-Infinity, Infinity])).data)).toEqual([0, 1]);
+    expect(Array.from(ng.tanh(ng.tensor([-Infinity, Infinity])).data)).toEqual([-1, 1]);
+    expect(Array.from(ng.softmax(ng.tensor([-Infinity, 0]), 0).data)).toEqual([0, 1]);
+  });
+});
