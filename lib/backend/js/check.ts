@@ -56,7 +56,14 @@ function isDetached(a: ArrayBufferView): boolean {
   // materialise an ArrayBuffer (costly), so only look when the view is empty.
   if (a.byteLength !== 0) return false;
   const buffer = a.buffer as ArrayBuffer & { detached?: boolean };
-  return buffer.detached === true;
+  if (buffer.detached !== undefined) return buffer.detached;
+  // Node 20 has no ArrayBuffer.prototype.detached; a view on a detached buffer cannot be constructed.
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** A Float32Array or Float64Array with a live buffer. */

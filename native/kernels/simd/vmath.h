@@ -11,7 +11,8 @@
 //   vmax(a,b) = a > b ? a : b, vmin(a,b) = a < b ? a : b  -- b when either is NaN, on every ISA
 //   vlt vle vgt vge veq (ordered), vne, visnan, vmand vmor vmnot, vselect(m, a, b) = m ? a : b, vmask_to_one
 //   vreduce_add, vreduce_max (fixed tree order), vany
-//   vexp, vlog, vtanh, vsigmoid (vmath_impl.h) and vmap(n, x, y, f)
+//   vexp, vlog, vtanh, vsigmoid (vmath_impl.h); vmap(n, x, y, f); vfor(n, body(i, len)) with
+//   vload_n/vstore_n(p, [v,] len) for loops over several arrays
 // Only the scalar vfma/vfnma round twice; everything else is bit-for-bit the same operation on every ISA.
 //
 // Using them from another kernel family: in native/kernels/<family>/<name>_avx512.cc write

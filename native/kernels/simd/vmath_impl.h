@@ -102,3 +102,16 @@ inline void vmap(int64_t n, const float* x, float* y, F f) {
   for (; i + kWidth <= n; i += kWidth) vstore(y + i, f(vload(x + i)));
   if (i < n) vstore_part(y + i, f(vload_part(x + i, n - i)), n - i);
 }
+
+// Loads/stores `len` lanes (len == kWidth: a whole vector, else a partial one), and a loop handing
+// body(i, len) every vector of [0, n): for kernels over several arrays where the tail must run the same
+// code as the body (so results never depend on where an element falls).
+inline vf vload_n(const float* p, int64_t len) { return len == kWidth ? vload(p) : vload_part(p, len); }
+inline void vstore_n(float* p, vf v, int64_t len) {
+  if (len == kWidth) vstore(p, v);
+  else vstore_part(p, v, len);
+}
+template <typename F>
+inline void vfor(int64_t n, F body) {
+  for (int64_t i = 0; i < n; i += kWidth) body(i, n - i < kWidth ? n - i : kWidth);
+}

@@ -1,0 +1,10 @@
+// Optimizer micro-kernels for avx512 (the shared optim_impl.h over simd_avx512.h).
+#include "../simd/simd_avx512.h"
+#include "optim.h"
+
+namespace nodegrad::kernels {
+using namespace simd::avx512;
+#define NODEGRAD_UKERNEL(name) name##__avx512
+#include "optim_impl.h"
+#undef NODEGRAD_UKERNEL
+}  // namespace nodegrad::kernels
