@@ -1,8 +1,8 @@
 /**
  * JS twin of the elementwise kernel family: element-wise maps, broadcasting binary ops, where and strided
  * copies (reductions, softmax and NLL live in elementwise_reduce.ts). Semantics are specified in
- * ../kernels/elementwise.ts. Each op is a small scalar function in a table indexed by its code; the loops
- * call it per element (clear, and fast enough for a baseline: the heavy lifting is GEMM).
+ * ../kernels/elementwise.ts. Each op is a small scalar function in a table indexed by its code; the loops at
+ * the end of the file give each op its own loop (and so its own inlined call site).
  */
 import { BINARY_OP_COUNT, UNARY_OP_COUNT, type ElementwiseKernels } from '../kernels/elementwise.js';
 import type { FloatArray } from '../types.js';
@@ -190,8 +190,7 @@ function unary(op: number, n: number, x: FloatArray, out: FloatArray, alpha: num
   checkNumber(k, 'beta', beta);
   checkLength(k, 'x', x, n);
   checkLength(k, 'out', out, n);
-  const f = UNARY_F[op];
-  for (let i = 0; i < n; i++) out[i] = f(x[i], alpha, beta);
+  unaryLoop(op, n, x, out, alpha, beta);
 }
 
 function unaryBackward(
@@ -203,8 +202,7 @@ function unaryBackward(
   checkArrays(k, n, x, y, gy, gx);
   checkNumber(k, 'alpha', alpha);
   checkNumber(k, 'beta', beta);
-  const g = UNARY_G[op];
-  for (let i = 0; i < n; i++) gx[i] = g(x[i], y[i], gy[i], alpha, beta);
+  unaryBackwardLoop(op, n, x, y, gy, gx, alpha, beta);
 }
 
 function checkArrays(k: string, n: number, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void {
@@ -256,20 +254,17 @@ function binary(
   ]);
   checkLength(k, 'out', checkFloatArray(k, 'out', out), total);
   checkNumber(k, 'alpha', alpha);
-  const f = BINARY_F[op];
   const r = shape.length;
   const as = r > 0 ? aStrides[r - 1] : 0;
   const bs = r > 0 ? bStrides[r - 1] : 0;
   if (r <= 1) {
-    const len = r === 0 ? 1 : shape[0];
-    for (let i = 0, ia = aOffset, ib = bOffset; i < len; i++, ia += as, ib += bs) out[i] = f(a[ia], b[ib], alpha);
+    binaryRow(op, r === 0 ? 1 : shape[0], a, aOffset, as, b, bOffset, bs, out, 0, alpha);
     return;
   }
   let o = 0;
   forEachRow(shape, [aStrides, bStrides], [aOffset, bOffset], (len, offs) => {
-    let ia = offs[0];
-    let ib = offs[1];
-    for (let i = 0; i < len; i++, ia += as, ib += bs) out[o++] = f(a[ia], b[ib], alpha);
+    binaryRow(op, len, a, offs[0], as, b, offs[1], bs, out, o, alpha);
+    o += len;
   });
 }
 
@@ -286,12 +281,7 @@ function binaryBackward(
   if (ga !== null) checkLength(k, 'ga', checkFloatArray(k, 'ga', ga), n);
   if (gb !== null) checkLength(k, 'gb', checkFloatArray(k, 'gb', gb), n);
   checkNumber(k, 'alpha', alpha);
-  const g = BINARY_G[op];
-  for (let i = 0; i < n; i++) {
-    g(a[i], b[i], out[i], gy[i], alpha, pair);
-    if (ga !== null) ga[i] = pair[0];
-    if (gb !== null) gb[i] = pair[1];
-  }
+  binaryBackwardLoop(op, n, a, b, out, gy, ga, gb, alpha);
 }
 
 function where(
@@ -337,6 +327,114 @@ function stridedCopy(
     }
     for (let i = 0; i < len; i++, ix += xs, io += os) out[io] = x[ix];
   });
+}
+
+// One case per op so every `f(...)` call site sees a single function and V8 inlines it (a shared call site
+// over many functions goes megamorphic and runs ~20x slower).
+function unaryLoop(op: number, n: number, x: FloatArray, out: FloatArray, a: number, b: number): void {
+  const T = UNARY_F;
+  switch (op) {
+    case 0: { const f = T[0]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 1: { const f = T[1]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 2: { const f = T[2]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 3: { const f = T[3]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 4: { const f = T[4]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 5: { const f = T[5]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 6: { const f = T[6]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 7: { const f = T[7]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 8: { const f = T[8]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 9: { const f = T[9]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 10: { const f = T[10]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 11: { const f = T[11]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 12: { const f = T[12]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 13: { const f = T[13]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 14: { const f = T[14]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 15: { const f = T[15]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 16: { const f = T[16]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 17: { const f = T[17]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+    case 18: { const f = T[18]; for (let i = 0; i < n; i++) out[i] = f(x[i], a, b); return; }
+  }
+}
+
+function unaryBackwardLoop(
+  op: number, n: number, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray, a: number, b: number,
+): void {
+  const T = UNARY_G;
+  switch (op) {
+    case 0: { const f = T[0]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 1: { const f = T[1]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 2: { const f = T[2]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 3: { const f = T[3]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 4: { const f = T[4]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 5: { const f = T[5]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 6: { const f = T[6]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 7: { const f = T[7]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 8: { const f = T[8]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 9: { const f = T[9]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 10: { const f = T[10]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 11: { const f = T[11]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 12: { const f = T[12]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 13: { const f = T[13]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 14: { const f = T[14]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 15: { const f = T[15]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 16: { const f = T[16]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 17: { const f = T[17]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+    case 18: { const f = T[18]; for (let i = 0; i < n; i++) gx[i] = f(x[i], y[i], gy[i], a, b); return; }
+  }
+}
+
+/** out[o..o+len) = f(a[ia + i·as], b[ib + i·bs]) for one row. */
+function binaryRow(
+  op: number, len: number, a: FloatArray, ia: number, as: number, b: FloatArray, ib: number, bs: number,
+  out: FloatArray, o: number, p: number,
+): void {
+  const T = BINARY_F;
+  switch (op) {
+    case 0: { const f = T[0]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 1: { const f = T[1]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 2: { const f = T[2]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 3: { const f = T[3]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 4: { const f = T[4]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 5: { const f = T[5]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 6: { const f = T[6]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 7: { const f = T[7]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 8: { const f = T[8]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 9: { const f = T[9]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 10: { const f = T[10]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 11: { const f = T[11]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 12: { const f = T[12]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 13: { const f = T[13]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 14: { const f = T[14]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 15: { const f = T[15]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+    case 16: { const f = T[16]; for (let i = 0; i < len; i++, ia += as, ib += bs) out[o + i] = f(a[ia], b[ib], p); return; }
+  }
+}
+
+function binaryBackwardLoop(
+  op: number, n: number, a: FloatArray, b: FloatArray, out: FloatArray, gy: FloatArray,
+  ga: FloatArray | null, gb: FloatArray | null, p: number,
+): void {
+  const T = BINARY_G;
+  const r = pair;
+  switch (op) {
+    case 0: { const f = T[0]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 1: { const f = T[1]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 2: { const f = T[2]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 3: { const f = T[3]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 4: { const f = T[4]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 5: { const f = T[5]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 6: { const f = T[6]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 7: { const f = T[7]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 8: { const f = T[8]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 9: { const f = T[9]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 10: { const f = T[10]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 11: { const f = T[11]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 12: { const f = T[12]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 13: { const f = T[13]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 14: { const f = T[14]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 15: { const f = T[15]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+    case 16: { const f = T[16]; for (let i = 0; i < n; i++) { f(a[i], b[i], out[i], gy[i], p, r); if (ga !== null) ga[i] = r[0]; if (gb !== null) gb[i] = r[1]; } return; }
+  }
 }
 
 export const elementwiseJs: ElementwiseKernels = {
