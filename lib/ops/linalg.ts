@@ -27,24 +27,24 @@ function gemmOperand(storage: FloatArray, offset: number, rows: number, cols: nu
   return null;
 }
 
+/** t itself when gemm can read its matrices (the last two dims) in place, else a contiguous copy. */
+function gemmReady(t: Tensor): Tensor {
+  const r = t.ndim;
+  const ok = gemmOperand(t.storage, 0, t.shape[r - 2], t.shape[r - 1], t.strides[r - 2], t.strides[r - 1]) !== null;
+  return ok ? t : contiguous(t);
+}
+
 /**
- * out[m×n] = op(A)·op(B) + beta·out for the 2-D matrices at the given offsets of a and b (last two dims of
- * each tensor's strides), op = transpose when ta/tb.
+ * out[m×n] = op(A)·op(B) + beta·out for the matrices starting at element aOff of a and bOff of b (their
+ * last two dims; both tensors passed through gemmReady), op = transpose when ta/tb.
  */
 function gemmInto(a: Tensor, aOff: number, ta: boolean, b: Tensor, bOff: number, tb: boolean, out: FloatArray, beta = 0): void {
   const ar = a.shape[a.ndim - 2], ac = a.shape[a.ndim - 1];
   const br = b.shape[b.ndim - 2], bc = b.shape[b.ndim - 1];
   const m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc;
-  const A = gemmOperand(a.storage, aOff, ar, ac, a.strides[a.ndim - 2], a.strides[a.ndim - 1]);
-  const B = gemmOperand(b.storage, bOff, br, bc, b.strides[b.ndim - 2], b.strides[b.ndim - 1]);
-  if (A === null) return gemmInto(contiguous(a), aOffsetOf(a, aOff), ta, b, bOff, tb, out, beta);
-  if (B === null) return gemmInto(a, aOff, ta, contiguous(b), aOffsetOf(b, bOff), tb, out, beta);
+  const A = gemmOperand(a.storage, aOff, ar, ac, a.strides[a.ndim - 2], a.strides[a.ndim - 1])!;
+  const B = gemmOperand(b.storage, bOff, br, bc, b.strides[b.ndim - 2], b.strides[b.ndim - 1])!;
   backendFor(a.dtype).gemm(ta !== A.trans, tb !== B.trans, m, n, k, 1, A.data, A.ld, B.data, B.ld, beta, out, Math.max(n, 1));
-}
-
-// The offset of the same batch matrix in a contiguous copy of t (only rank-2 tensors reach gemmInto uncopied).
-function aOffsetOf(t: Tensor, off: number): number {
-  return off - t.offset;
 }
 
 /** 2-D or batched matmul core on tensors with ndim ≥ 2; batch dims broadcast. */
@@ -55,11 +55,10 @@ function matmulNd(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const nb = shapeSize(batch);
   const out = alloc(a.dtype, nb * m * n);
+  const A = gemmReady(a), B = gemmReady(b);
   if (nb === 1 && a.ndim === 2 && b.ndim === 2) {
-    gemmInto(a, a.offset, false, b, b.offset, false, out);
+    gemmInto(A, A.offset, false, B, B.offset, false, out);
   } else {
-    const A = a.isContiguous() || a.ndim === 2 ? a : contiguous(a);
-    const B = b.isContiguous() || b.ndim === 2 ? b : contiguous(b);
     const r = batch.length;
     const aStr = batchStrides(A, batch), bStr = batchStrides(B, batch);
     const idx = new Array<number>(r).fill(0);
@@ -144,20 +143,21 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw rangeErr('linear', `expected bias of shape [${outF}], got ${fmtShape(bias.shape)}`);
   }
-  const x2 = x.ndim === 2 ? x : reshape(x.detach(), [-1, inF]);
+  const x2 = gemmReady(x.ndim === 2 ? x.detach() : reshape(x.detach(), [-1, inF]));
+  const w = gemmReady(weight.detach());
   const rows = x2.shape[0];
   const out = alloc(x.dtype, rows * outF);
-  gemmInto(x2, x2.offset, false, weight, weight.offset, true, out);
+  gemmInto(x2, x2.offset, false, w, w.offset, true, out);
   const k = backendFor(x.dtype);
   if (bias !== null && rows * outF > 0) k.binary(BinaryOp.ADD, [rows, outF], out, 0, [outF, 1], bias.storage, bias.offset, [0, bias.strides[0]], out, 1);
   const y = new Tensor(out, [...x.shape.slice(0, -1), outF]);
   if (!needsGrad(x, weight, bias)) return y;
-  return record(y, 'LinearBackward', linearBackward, bias === null ? [x, weight] : [x, weight, bias], x2);
+  return record(y, 'LinearBackward', linearBackward, bias === null ? [x, weight] : [x, weight, bias], { x2, w });
 }
 
 function linearBackward(node: Node, gy: Tensor): (Tensor | null)[] {
-  const [x, w, b] = node.inputs;
-  const x2 = node.saved as Tensor;
+  const [x, weight, b] = node.inputs;
+  const { x2, w } = node.saved as { x2: Tensor; w: Tensor };
   const outF = w.shape[0], inF = w.shape[1], rows = x2.shape[0];
   const g2 = new Tensor(dense(gy), [rows, outF]);
   const k = backendFor(gy.dtype);
@@ -167,7 +167,7 @@ function linearBackward(node: Node, gy: Tensor): (Tensor | null)[] {
     gemmInto(g2, 0, false, w, w.offset, false, d);
     gx = new Tensor(d, x.shape.slice());
   }
-  if (w.requiresGrad) {
+  if (weight.requiresGrad) {
     const d = alloc(gy.dtype, outF * inF);
     gemmInto(g2, 0, true, x2, x2.offset, false, d);
     gw = new Tensor(d, [outF, inF]);
