@@ -34,7 +34,7 @@ export function defaultCollate(samples: unknown[]): unknown {
 }
 
 /** Iterate with `for (const [x, y] of loader)`; every epoch (each new iteration) visits every sample once. */
-export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
+export class DataLoader<T = unknown, B = T> implements Iterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;

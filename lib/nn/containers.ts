@@ -1,4 +1,5 @@
 /** Containers: Sequential, ModuleList, ModuleDict. Children are named '0', '1', ... or by their keys. */
+import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
 function checkModule(op: string, name: string, m: unknown): Module {
@@ -37,10 +38,11 @@ export class Sequential extends Module {
     return this;
   }
 
-  override forward(x: unknown): unknown {
-    let y = x;
+  /** Typed for the usual chain of tensor modules; any value is passed through unchanged in type. */
+  override forward(x: Tensor): Tensor {
+    let y: unknown = x;
     for (const m of this.children()) y = m.forward(y);
-    return y;
+    return y as Tensor;
   }
 
   [Symbol.iterator](): Iterator<Module> {
