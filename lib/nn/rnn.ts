@@ -6,12 +6,13 @@
  */
 import { dropout } from '../ops/dropout.js';
 import { linear } from '../ops/linalg.js';
-import { cat, stack } from '../ops/shape.js';
+import { cat } from '../ops/shape.js';
 import { zeros } from '../ops/creation.js';
 import { Tensor } from '../tensor.js';
 import * as init from './init.js';
 import { emptyParameter, type FactoryOptions } from './layers.js';
 import { Module, type Parameter } from './module.js';
+import { fusedRecurrent } from './rnn_fused.js';
 
 export type RecurrentMode = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 const GATES: Record<RecurrentMode, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
@@ -24,7 +25,7 @@ interface CellWeights {
 }
 
 /**
- * One step from the input projection gi = W_ih x + b_ih [B, G·H] and the previous state. Returns h' (and c'
+ * One cell step (the cells compose it from Tensor ops; sequences use the fused kernels) from the input projection gi = W_ih x + b_ih [B, G·H] and the previous state. Returns h' (and c'
  * for LSTM).
  */
 function step(mode: RecurrentMode, gi: Tensor, h: Tensor, c: Tensor | null, w: CellWeights): [Tensor, Tensor | null] {
@@ -118,51 +119,50 @@ abstract class RecurrentBase extends Module {
     if (!(x instanceof Tensor) || (x.ndim !== 3 && x.ndim !== 2)) throw new RangeError(`${op}: expected input of rank 3 (or 2 unbatched), got ${x instanceof Tensor ? fmt(x.shape) : typeof x}`);
     if (x.shape[x.ndim - 1] !== this.inputSize) throw new RangeError(`${op}: expected input with ${this.inputSize} features in its last dim, got ${fmt(x.shape)}`);
     const unbatched = x.ndim === 2;
-    let seq = unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
-    const [T, B] = seq.shape;
+    // Unbatched input is [T, I] whatever batchFirst says (as PyTorch).
+    const seq = unbatched ? x.unsqueeze(1) : x;
+    const batchFirst = this.batchFirst && !unbatched;
+    const [T, B] = batchFirst ? [seq.shape[1], seq.shape[0]] : [seq.shape[0], seq.shape[1]];
+    if (T === 0 || B === 0) throw new RangeError(`${op}: expected a non-empty sequence and batch, got input ${fmt(x.shape)}`);
     const D = this.bidirectional ? 2 : 1;
     const H = this.hiddenSize;
     const stateShape = [this.numLayers * D, B, H];
-    const state = (t: Tensor | null, name: string): Tensor => {
-      if (t === null) return zeros(stateShape, { dtype: x.dtype });
-      const s = unbatched ? t.unsqueeze(1) : t;
-      if (!(s instanceof Tensor) || s.ndim !== 3 || s.shape.some((n, i) => n !== stateShape[i])) {
-        throw new RangeError(`${op}: expected ${name} of shape ${fmt(unbatched ? [stateShape[0], H] : stateShape)}, got ${fmt(t.shape)}`);
+    const state = (t: Tensor | null, name: string): Tensor | null => {
+      if (t === null) return null;
+      const s = t instanceof Tensor && unbatched ? t.unsqueeze(1) : t;
+      if (!(s instanceof Tensor) || s.ndim !== 3 || s.shape.some((n, i) => n !== stateShape[i]) || s.dtype !== x.dtype) {
+        throw new RangeError(`${op}: expected ${name} of shape ${fmt(unbatched ? [stateShape[0], H] : stateShape)} and dtype ${x.dtype}, got ${t instanceof Tensor ? `${fmt(t.shape)} ${t.dtype}` : typeof t}`);
       }
       return s;
     };
     const h = state(h0, 'h0');
     const c = this.mode === 'lstm' ? state(c0, 'c0') : null;
-    const hN: Tensor[] = [];
-    const cN: Tensor[] = [];
-    for (let l = 0; l < this.numLayers; l++) {
-      const outs: Tensor[] = [];
-      for (let d = 0; d < D; d++) {
-        const w = this.weights(l, d);
-        const gi = linear(seq, w.wIh, w.bIh);
-        let hs = h.select(0, l * D + d);
-        let cs = c ? c.select(0, l * D + d) : null;
-        const ys: Tensor[] = new Array(T);
-        for (let k = 0; k < T; k++) {
-          const t = d === 1 ? T - 1 - k : k;
-          [hs, cs] = step(this.mode, gi.select(0, t), hs, cs, w);
-          ys[t] = hs;
-        }
-        outs.push(T > 0 ? stack(ys, 0) : zeros([0, B, H], { dtype: x.dtype }));
-        hN.push(hs);
-        if (cs) cN.push(cs);
+    const weights = Array.from({ length: this.numLayers * D }, (_, i) => this.weights(Math.floor(i / D), i % D));
+    let y: Tensor;
+    let hOut: Tensor;
+    let cOut: Tensor | null;
+    if (this.dropout > 0 && this.training && this.numLayers > 1) {
+      // Dropout sits between layers, so each layer is its own fused call.
+      const hs: Tensor[] = [];
+      const cs: Tensor[] = [];
+      y = seq;
+      for (let l = 0; l < this.numLayers; l++) {
+        const part = (t: Tensor | null) => (t ? t.narrow(0, l * D, D) : null);
+        const [yl, hl, cl] = fusedRecurrent(this.mode, y, part(h), part(c), weights.slice(l * D, l * D + D), 1, H, this.bidirectional, batchFirst);
+        y = l < this.numLayers - 1 ? dropout(yl, { p: this.dropout, training: true }) : yl;
+        hs.push(hl);
+        if (cl) cs.push(cl);
       }
-      seq = D === 1 ? outs[0] : cat(outs, 2);
-      if (l < this.numLayers - 1 && this.dropout > 0) seq = dropout(seq, { p: this.dropout, training: this.training });
+      hOut = cat(hs, 0);
+      cOut = cs.length ? cat(cs, 0) : null;
+    } else {
+      [y, hOut, cOut] = fusedRecurrent(this.mode, seq, h, c, weights, this.numLayers, H, this.bidirectional, batchFirst);
     }
-    let y = unbatched ? seq.squeeze(1) : this.batchFirst ? seq.transpose(0, 1) : seq;
-    let hOut = stack(hN, 0);
-    let cOut = c ? stack(cN, 0) : null;
     if (unbatched) {
+      y = y.squeeze(1);
       hOut = hOut.squeeze(1);
       cOut = cOut?.squeeze(1) ?? null;
     }
-    y = y.contiguous();
     return [y, hOut, cOut];
   }
 

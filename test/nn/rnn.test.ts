@@ -19,6 +19,15 @@ describe('recurrent modules', () => {
     const bound = 1 / Math.sqrt(5);
     for (const p of m.parameters()) expect(Math.max(...Array.from(p.data).map(Math.abs))).toBeLessThanOrEqual(bound);
     expect(Object.keys(new GRUCell(2, 3, { bias: false }).stateDict())).toEqual(['weight_ih', 'weight_hh']);
+    for (const [cell, G] of [[new LSTMCell(7, 16), 4], [new GRUCell(7, 16), 3]] as const) {
+      expect(Object.fromEntries([...cell.namedParameters()].map(([n, p]) => [n, p.shape]))).toEqual({
+        weight_ih: [G * 16, 7], weight_hh: [G * 16, 16], bias_ih: [G * 16], bias_hh: [G * 16],
+      });
+      const all = [...cell.parameters()].flatMap((p) => Array.from(p.data));
+      expect(Math.max(...all.map(Math.abs))).toBeLessThanOrEqual(0.25);
+      expect(Math.max(...all)).toBeGreaterThan(0.24);
+      expect(Math.min(...all)).toBeLessThan(-0.24);
+    }
     expect(new GRU(2, 3, { numLayers: 2, batchFirst: true }).toString()).toBe('GRU(2, 3, numLayers=2, batchFirst=true)');
   });
 
@@ -82,6 +91,16 @@ describe('recurrent modules', () => {
       expect(gradcheck((w) => { void w; return (m.forward(x.detach()) as [Tensor, unknown])[0]; }, [params[0]])).toBe(true);
     });
   }
+
+  it('gradients flow from hN and cN into x, h0 and c0 (float64)', () => {
+    manualSeed(7);
+    const m = new LSTM(2, 2, { numLayers: 2, ...f64 });
+    const x = randn(3, 1, 2, { ...f64, requiresGrad: true });
+    const h0 = randn(2, 1, 2, { ...f64, requiresGrad: true });
+    const c0 = randn(2, 1, 2, { ...f64, requiresGrad: true });
+    expect(gradcheck((a, b, c) => m.forward(a, [b, c])[1][1], [x, h0, c0])).toBe(true);
+    expect(gradcheck((a, b, c) => m.forward(a, [b, c])[1][0].mul(m.forward(a, [b, c])[0].sum()), [x, h0, c0])).toBe(true);
+  });
 
   it('cells accept missing states (zeros) and unbatched input', () => {
     const c = new LSTMCell(3, 2);
