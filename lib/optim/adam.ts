@@ -1,7 +1,6 @@
 /** Adam and AdamW. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
-import { adamUpdate } from './updates.js';
+import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -47,7 +46,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const step = (state.step as number) + 1;
     state.step = step;
     const vmax = g.amsgrad ? (state.maxExpAvgSq as FloatArray) : null;
-    adamUpdate(p, grad, state.expAvg as FloatArray, state.expAvgSq as FloatArray, vmax, step,
+    kernelsFor(p).adamUpdate(p, grad, state.expAvg as FloatArray, state.expAvgSq as FloatArray, vmax, step,
       g.lr, g.betas[0], g.betas[1], g.eps, g.weightDecay, this.isDecoupled(), g.maximize);
   }
 

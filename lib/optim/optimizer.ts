@@ -2,7 +2,8 @@
  * The optimizer base, as in PyTorch: a list of param groups (each with its own options over the defaults)
  * and per-parameter state created lazily on the first step that sees a gradient.
  */
-import type { FloatArray } from '../backend/types.js';
+import { backendFor } from '../backend/index.js';
+import type { FloatArray, Kernels } from '../backend/types.js';
 import { loadOptimizerState, saveOptimizerState } from '../io/optimizer_state.js';
 import { Tensor } from '../tensor.js';
 
@@ -193,4 +194,12 @@ export function checkNumber(op: string, name: string, value: unknown, min: numbe
     const range = `${strict ? '>' : '>='} ${min}${max === undefined ? '' : ` and ${maxStrict ? '<' : '<='} ${max}`}`;
     throw new RangeError(`${op}: expected ${name} to be a number ${range}, got ${String(value)}`);
   }
+}
+
+/**
+ * The kernels that update arrays of p's kind: the fused native kernels for float32 (one SIMD pass over the
+ * parameter and its state), the JS twin for float64. Rules: lib/backend/kernels/optim.ts.
+ */
+export function kernelsFor(p: FloatArray): Kernels {
+  return backendFor(p instanceof Float64Array ? 'float64' : 'float32');
 }

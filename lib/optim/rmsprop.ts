@@ -1,7 +1,6 @@
 /** RMSprop and Adagrad. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
-import { adagradUpdate, rmspropUpdate } from './updates.js';
+import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -47,7 +46,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (g.centered) state.gradAvg = zerosLike(p);
     }
     state.step = (state.step as number) + 1;
-    rmspropUpdate(p, grad, state.squareAvg as FloatArray, g.centered ? (state.gradAvg as FloatArray) : null,
+    kernelsFor(p).rmspropUpdate(p, grad, state.squareAvg as FloatArray, g.centered ? (state.gradAvg as FloatArray) : null,
       g.momentum > 0 ? (state.momentumBuffer as FloatArray) : null, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, g.maximize);
   }
 }
@@ -86,6 +85,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
     const step = (state.step as number) + 1;
     state.step = step;
-    adagradUpdate(p, grad, state.sum as FloatArray, step, g.lr, g.lrDecay, g.eps, g.weightDecay, g.maximize);
+    kernelsFor(p).adagradUpdate(p, grad, state.sum as FloatArray, step, g.lr, g.lrDecay, g.eps, g.weightDecay, g.maximize);
   }
 }

@@ -1,7 +1,6 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and coupled weight decay. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
-import { sgdUpdate } from './updates.js';
+import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -44,6 +43,6 @@ export class SGD extends Optimizer<SGDOptions> {
       }
       buf = state.momentumBuffer as FloatArray;
     }
-    sgdUpdate(p, grad, buf, first, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, g.maximize);
+    kernelsFor(p).sgdUpdate(p, grad, buf, first, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, g.maximize);
   }
 }
