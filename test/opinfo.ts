@@ -159,6 +159,13 @@ opInfos.push(
     errors: mmErrors,
   },
   {
+    // Sizes past the micro-kernel tiles, with transposed (gemm transA/transB) operands in backward.
+    name: 'matmulMedium',
+    fn: ng.matmul,
+    samples: [[[9, 33], [33, 17]], [[2, 7, 19], [19, 33]]],
+    tol: 128,
+  },
+  {
     name: 'matmulK0',
     fn: ng.matmul,
     samples: [],

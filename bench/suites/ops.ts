@@ -59,6 +59,11 @@ export const opsSuite: Suite = {
     const isa = ng.cpuInfo().isa;
     const rows: Row[] = [];
     const us = (r: Row) => fmt((r.median_ms * 1000) / REPS);
+    // Warm every case on every backend first, so the JIT state is the same whichever backend runs first.
+    for (const backend of backends) {
+      ng.setBackend(backend);
+      for (const [, fn] of overheadCases()) for (let i = 0; i < 20; i++) fn();
+    }
     for (const backend of backends) {
       ng.setBackend(backend);
       for (const [name, fn] of overheadCases()) {

@@ -8,7 +8,7 @@
 import { backendFor } from '../backend/index.js';
 import { BinaryOp, UnaryOp } from '../backend/kernels/elementwise.js';
 import { needsGrad, record, type Node } from '../autograd/engine.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import {
   alloc, broadcastShapes, broadcastStrides, checkNum, checkSameDtype, checkTensor, coalesce, dense, describeValue, materialize, typeErr,
 } from './helpers.js';
@@ -80,16 +80,10 @@ export function binaryOp(name: string, code: number, a: Tensor, b: Tensor, alpha
     outShape = broadcastShapes(name, a.shape, b.shape);
     [kShape, [as, bs]] = coalesce(outShape, [broadcastStrides(a, outShape), broadcastStrides(b, outShape)]);
   }
-  const y = new Tensor(alloc(a.dtype, sizeOf(outShape)), outShape.slice());
+  const y = new Tensor(alloc(a.dtype, shapeSize(outShape)), outShape.slice());
   if (y.numel > 0) backendFor(a.dtype).binary(code, kShape, a.storage, a.offset, as, b.storage, b.offset, bs, y.storage, alpha);
   if (!differentiable || !needsGrad(a, b)) return y;
   return record(y, BINARY_NAMES[code], binaryBackward, [a, b], { code, alpha, out: y.storage });
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
 }
 
 const BINARY_NAMES: Record<number, string> = {
@@ -198,7 +192,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkSameDtype('where', ta, tb);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, ta.shape), tb.shape);
   const [k, [cs, as, bs]] = coalesce(shape, [cond, ta, tb].map((t) => broadcastStrides(t, shape)));
-  const y = new Tensor(alloc(ta.dtype, sizeOf(shape)), shape);
+  const y = new Tensor(alloc(ta.dtype, shapeSize(shape)), shape);
   if (y.numel > 0) backendFor(ta.dtype).where(k, cond.storage, cond.offset, cs, ta.storage, ta.offset, as, tb.storage, tb.offset, bs, y.storage);
   if (!needsGrad(ta, tb)) return y;
   return record(y, 'WhereBackward', (node, gy) => {
