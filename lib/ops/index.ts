@@ -1,6 +1,21 @@
 /**
  * Every op, listed explicitly (tests iterate over this module). Each family's file holds the forward and,
- * right below it, the backward.
+ * right below it, the backward. The pattern (see activation.ts for a small complete example):
+ *
+ *   export function op(x: Tensor, ...options): Tensor {
+ *     checkTensor('op', 'x', x);                         // TypeError/RangeError "nodegrad.op: expected ..."
+ *     const out = alloc(x.dtype, n);                      // pooled output buffer
+ *     backendFor(x.dtype).kernel(sizes..., dense(x), out); // dense(x): x's elements, copied only if strided
+ *     const y = new Tensor(out, shape);
+ *     if (!needsGrad(x)) return y;                        // no graph when grad is off or nothing requires it
+ *     return record(y, 'OpBackward', opBackward, [x], saved);
+ *   }
+ *
+ *   function opBackward(node: Node, gy: Tensor): (Tensor | null)[] {
+ *     // one gradient per node.inputs entry (null to skip), each of that input's shape
+ *   }
+ *
+ * Backward functions run with grad mode off and may call other ops; gy may be non-contiguous (use dense).
  */
 export {
   abs, add, affine, clamp, div, eq, exp, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, reciprocal, sqrt,
