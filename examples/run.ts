@@ -1,0 +1,24 @@
+/**
+ * npm run example -- <name> [options]: runs one example by name (`--help` after the name lists its options).
+ * Each example is also runnable directly: `node --import tsx examples/<name>.ts`.
+ */
+import { runMain } from './common.js';
+
+const examples: Record<string, { file: string; about: string }> = {
+  mnist: { file: './mnist/main.js', about: 'a classifier trained on MNIST (the same as npm run mnist)' },
+  'linear-regression': { file: './linear-regression.js', about: 'gradient descent by hand and with autograd + SGD' },
+};
+
+function list(): string {
+  return Object.entries(examples).map(([n, e]) => `  ${n.padEnd(20)} ${e.about}`).join('\n');
+}
+
+runMain(async (argv) => {
+  const [name, ...rest] = argv;
+  const entry = name === undefined ? undefined : examples[name];
+  if (entry === undefined) {
+    throw new RangeError(`${name === undefined ? 'usage' : `unknown example '${name}'; usage`}: npm run example -- <name> [options]\n${list()}`);
+  }
+  const mod = (await import(entry.file)) as { main(argv: string[]): unknown };
+  await mod.main(rest);
+});
