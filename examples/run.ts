@@ -7,6 +7,8 @@ import { runMain } from './common.js';
 const examples: Record<string, { file: string; about: string }> = {
   mnist: { file: './mnist/main.js', about: 'a classifier trained on MNIST (the same as npm run mnist)' },
   'linear-regression': { file: './linear-regression.js', about: 'gradient descent by hand and with autograd + SGD' },
+  'softmax-regression': { file: './softmax-regression.js', about: '784 → 10 softmax classifier on MNIST, plain gradient descent' },
+  mlp: { file: './mlp.js', about: 'MLP 784-256-10 on MNIST with Adam and a cosine schedule' },
 };
 
 function list(): string {
