@@ -6,8 +6,12 @@
 import { allThreads, Reporter, type BenchOptions, type Suite } from './harness.js';
 import { cpuInfo, getBackend, nativeUnavailableReason } from '../lib/index.js';
 import { opsSuite } from './suites/ops.js';
+import { trainSuite } from './suites/train.js';
+import { tfjsSuite } from './suites/tfjs.js';
+import { vsPytorchSuite } from './suites/vs_pytorch.js';
+import { writeReport } from './report.js';
 
-const suites: Suite[] = [opsSuite];
+const suites: Suite[] = [opsSuite, trainSuite, tfjsSuite, vsPytorchSuite];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
@@ -39,6 +43,11 @@ async function main(): Promise<void> {
     if (why) console.log(`native addon unavailable: ${why}`);
   }
   for (const suite of selected) await suite.run(reporter, options);
+  // A full run (no suite named) is the benchmark report: ratio table, results JSON and SVG chart.
+  if (names.length === 0) {
+    const { json, svg } = writeReport(reporter.rows);
+    reporter.note(`\nwrote ${json} and ${svg}`);
+  }
 }
 
 await main();
