@@ -1,0 +1,106 @@
+// im2col / col2im for a tile of output pixels [p0, p0 + count) of one group (see conv2d.h).
+// Loops walk each column row along output x, so the stride-1 case is a contiguous copy with zeroed edges.
+#include <algorithm>
+#include <cstring>
+
+#include "conv2d.h"
+
+namespace nodegrad::kernels {
+
+namespace {
+
+// The output columns [lo, hi) of a row whose tap column ix = ox·stride − pad + kx·dilation lies in [0, w).
+inline void valid_range(int64_t ow, int64_t w, int64_t stride, int64_t offset, int64_t* lo, int64_t* hi) noexcept {
+  // ix = ox·stride + offset ≥ 0  ⇔ ox ≥ ceil(−offset / stride)
+  int64_t a = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  // ix < w ⇔ ox ≤ (w − 1 − offset) / stride
+  int64_t b = w - 1 - offset < 0 ? 0 : (w - 1 - offset) / stride + 1;
+  *lo = std::min(a, ow);
+  *hi = std::max(*lo, std::min(b, ow));
+}
+
+// Calls fn(oy, ox_begin, ox_end, j) for each output-row run of the tile; j is the run's first column in cols.
+template <typename F>
+inline void for_each_run(const Conv2dShape& s, int64_t p0, int64_t count, F&& fn) {
+  int64_t p = p0;
+  const int64_t end = p0 + count;
+  while (p < end) {
+    const int64_t oy = p / s.ow, ox = p % s.ow;
+    const int64_t run = std::min(s.ow - ox, end - p);
+    fn(oy, ox, ox + run, p - p0);
+    p += run;
+  }
+}
+
+}  // namespace
+
+int64_t conv2d_tile(int64_t k, int64_t p) noexcept {
+  if (p <= 0) return 1;
+  int64_t cap = kColumnBudget / (k > 0 ? k : 1);
+  cap = std::max<int64_t>(16, cap / 16 * 16);
+  if (p <= cap) return p;
+  const int64_t tiles = (p + cap - 1) / cap;
+  const int64_t even = (p + tiles - 1) / tiles;  // balance the tiles, rounded up to 16 columns
+  return std::min(cap, (even + 15) / 16 * 16);
+}
+
+void im2col_f32(const Conv2dShape& s, const float* x, int64_t p0, int64_t count, float* cols) noexcept {
+  const int64_t cg = s.c / s.groups;
+  for (int64_t ci = 0; ci < cg; ++ci) {
+    const float* plane = x + ci * s.h * s.w;
+    for (int64_t ky = 0; ky < s.kh; ++ky) {
+      for (int64_t kx = 0; kx < s.kw; ++kx) {
+        float* row = cols + ((ci * s.kh + ky) * s.kw + kx) * count;
+        const int64_t xoff = kx * s.dilation_w - s.pad_left;
+        int64_t lo = 0, hi = 0;
+        valid_range(s.ow, s.w, s.stride_w, xoff, &lo, &hi);
+        for_each_run(s, p0, count, [&](int64_t oy, int64_t a, int64_t b, int64_t j) {
+          float* out = row + j - a;  // out[ox] for ox in [a, b)
+          const int64_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+          if (iy < 0 || iy >= s.h) {
+            std::fill(out + a, out + b, 0.0f);
+            return;
+          }
+          const int64_t l = std::clamp(lo, a, b), r = std::clamp(hi, l, b);
+          std::fill(out + a, out + l, 0.0f);
+          const float* in = plane + iy * s.w + xoff;  // in[ox·stride] = x[iy, ix]
+          if (s.stride_w == 1) {
+            std::memcpy(out + l, in + l, static_cast<size_t>(r - l) * sizeof(float));
+          } else {
+            for (int64_t ox = l; ox < r; ++ox) out[ox] = in[ox * s.stride_w];
+          }
+          std::fill(out + r, out + b, 0.0f);
+        });
+      }
+    }
+  }
+}
+
+void col2im_add_f32(const Conv2dShape& s, const float* cols, int64_t p0, int64_t count, float* dx) noexcept {
+  const int64_t cg = s.c / s.groups;
+  for (int64_t ci = 0; ci < cg; ++ci) {
+    float* plane = dx + ci * s.h * s.w;
+    for (int64_t ky = 0; ky < s.kh; ++ky) {
+      for (int64_t kx = 0; kx < s.kw; ++kx) {
+        const float* row = cols + ((ci * s.kh + ky) * s.kw + kx) * count;
+        const int64_t xoff = kx * s.dilation_w - s.pad_left;
+        int64_t lo = 0, hi = 0;
+        valid_range(s.ow, s.w, s.stride_w, xoff, &lo, &hi);
+        for_each_run(s, p0, count, [&](int64_t oy, int64_t a, int64_t b, int64_t j) {
+          const int64_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+          if (iy < 0 || iy >= s.h) return;
+          const float* in = row + j - a;
+          const int64_t l = std::clamp(lo, a, b), r = std::clamp(hi, l, b);
+          float* out = plane + iy * s.w + xoff;
+          if (s.stride_w == 1) {
+            for (int64_t ox = l; ox < r; ++ox) out[ox] += in[ox];
+          } else {
+            for (int64_t ox = l; ox < r; ++ox) out[ox * s.stride_w] += in[ox];
+          }
+        });
+      }
+    }
+  }
+}
+
+}  // namespace nodegrad::kernels

@@ -1,0 +1,145 @@
+// Average pooling (fixed and adaptive windows), forward and backward; semantics in pool2d.h.
+#include <algorithm>
+
+#include "pool2d.h"
+#include "pool_common.h"
+#include "pool_ukernel.h"
+
+namespace nodegrad::kernels {
+
+NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__scalar) {
+  for (int64_t j = 0; j < count; ++j) {
+    const float* p = plane + iy0 * w + ix0 + j * sw;
+    float sum = 0.0f;
+    for (int64_t ky = 0; ky < nky; ++ky) {
+      for (int64_t kx = 0; kx < kw; ++kx) sum += p[ky * w + kx];
+    }
+    y[j] = sum / divisor;
+  }
+}
+
+namespace {
+
+using AvgRun = NODEGRAD_AVG_POOL_RUN((*));
+
+AvgRun pick(runtime::Isa isa, int64_t stride_w) {
+  if (stride_w <= 2) {
+    switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+      case runtime::Isa::avx512: return avg_pool2d_run_f32__avx512;
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+      case runtime::Isa::avx2: return avg_pool2d_run_f32__avx2;
+#endif
+      default: break;
+    }
+  }
+  return avg_pool2d_run_f32__scalar;
+}
+
+// The window of output o along one axis: real taps [lo, hi) and the divisor's extent.
+struct Span {
+  int64_t lo, hi, extent;
+};
+
+Span avg_span(int64_t o, int64_t stride, int64_t pad, int64_t pad_end, int64_t k, int64_t size, bool include_pad) {
+  const int64_t start = o * stride - pad;
+  const int64_t end = std::min(start + k, size + pad_end);
+  Span s;
+  s.lo = std::max<int64_t>(start, 0);
+  s.hi = std::min(end, size);
+  s.extent = include_pad ? end - start : s.hi - s.lo;
+  return s;
+}
+
+}  // namespace
+
+void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool include_pad, const float* x,
+                            float* y) noexcept {
+  const AvgRun run = pick(ctx.isa, s.stride_w);
+  const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, 1, s.w);
+  for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
+    const float* plane = x + p * s.h * s.w;
+    for (int64_t oy = 0; oy < s.oh; ++oy) {
+      const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
+      float* yr = y + (p * s.oh + oy) * s.ow;
+      auto window = [&](int64_t ox) {
+        const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
+        float sum = 0.0f;
+        for (int64_t iy = r.lo; iy < r.hi; ++iy) {
+          for (int64_t ix = c.lo; ix < c.hi; ++ix) sum += plane[iy * s.w + ix];
+        }
+        yr[ox] = sum / static_cast<float>(r.extent * c.extent);
+      };
+      for (int64_t ox = 0; ox < in.begin; ++ox) window(ox);
+      if (in.end > in.begin) {
+        run(plane, s.w, r.lo, r.hi - r.lo, in.begin * s.stride_w - s.pad_left, s.stride_w, s.kw, in.end - in.begin,
+            static_cast<float>(r.extent * s.kw), yr + in.begin);
+      }
+      for (int64_t ox = in.end; ox < s.ow; ++ox) window(ox);
+    }
+  });
+}
+
+void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool include_pad, const float* dy,
+                             float* dx) noexcept {
+  for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
+    float* plane = dx + p * s.h * s.w;
+    std::fill(plane, plane + s.h * s.w, 0.0f);
+    for (int64_t oy = 0; oy < s.oh; ++oy) {
+      const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
+      const float* g = dy + (p * s.oh + oy) * s.ow;
+      for (int64_t ox = 0; ox < s.ow; ++ox) {
+        const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
+        const float v = g[ox] / static_cast<float>(r.extent * c.extent);
+        for (int64_t iy = r.lo; iy < r.hi; ++iy) {
+          for (int64_t ix = c.lo; ix < c.hi; ++ix) plane[iy * s.w + ix] += v;
+        }
+      }
+    }
+  });
+}
+
+namespace {
+// PyTorch's adaptive window: [⌊o·size/out⌋, ⌈(o+1)·size/out⌉).
+inline int64_t adaptive_start(int64_t o, int64_t size, int64_t out) { return o * size / out; }
+inline int64_t adaptive_end(int64_t o, int64_t size, int64_t out) { return ((o + 1) * size + out - 1) / out; }
+}  // namespace
+
+void adaptive_avg_pool2d_forward_f32(runtime::Context& ctx, int64_t planes, int64_t h, int64_t w, int64_t oh,
+                                     int64_t ow, const float* x, float* y) noexcept {
+  for_plane_blocks(ctx, planes, h * w, [&](int64_t p) {
+    const float* plane = x + p * h * w;
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      const int64_t y0 = adaptive_start(oy, h, oh), y1 = adaptive_end(oy, h, oh);
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        const int64_t x0 = adaptive_start(ox, w, ow), x1 = adaptive_end(ox, w, ow);
+        float sum = 0.0f;
+        for (int64_t iy = y0; iy < y1; ++iy) {
+          for (int64_t ix = x0; ix < x1; ++ix) sum += plane[iy * w + ix];
+        }
+        y[(p * oh + oy) * ow + ox] = sum / static_cast<float>((y1 - y0) * (x1 - x0));
+      }
+    }
+  });
+}
+
+void adaptive_avg_pool2d_backward_f32(runtime::Context& ctx, int64_t planes, int64_t h, int64_t w, int64_t oh,
+                                      int64_t ow, const float* dy, float* dx) noexcept {
+  for_plane_blocks(ctx, planes, h * w, [&](int64_t p) {
+    float* plane = dx + p * h * w;
+    std::fill(plane, plane + h * w, 0.0f);
+    for (int64_t oy = 0; oy < oh; ++oy) {
+      const int64_t y0 = adaptive_start(oy, h, oh), y1 = adaptive_end(oy, h, oh);
+      for (int64_t ox = 0; ox < ow; ++ox) {
+        const int64_t x0 = adaptive_start(ox, w, ow), x1 = adaptive_end(ox, w, ow);
+        const float v = dy[(p * oh + oy) * ow + ox] / static_cast<float>((y1 - y0) * (x1 - x0));
+        for (int64_t iy = y0; iy < y1; ++iy) {
+          for (int64_t ix = x0; ix < x1; ++ix) plane[iy * w + ix] += v;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace nodegrad::kernels

@@ -1,0 +1,112 @@
+// Max pooling forward (value and argmax) and backward (scatter to the argmax); semantics in pool2d.h.
+// Interior runs of each output row go to the ISA's micro-kernel, border windows to the clipped scalar loop.
+#include <algorithm>
+
+#include "pool2d.h"
+#include "pool_common.h"
+#include "pool_ukernel.h"
+
+namespace nodegrad::kernels {
+
+NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__scalar) {
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t base = iy0 * w + ix0 + j * sw;
+    float m = plane[base];
+    int64_t id = base;
+    for (int64_t ky = 0; ky < nky; ++ky) {
+      for (int64_t kx = 0; kx < kw; ++kx) {
+        const int64_t at = base + ky * dh * w + kx * dw;
+        const float v = plane[at];
+        if (v > m || (v != v && m == m)) {
+          m = v;
+          id = at;
+        }
+      }
+    }
+    y[j] = m;
+    idx[j] = static_cast<int32_t>(id);
+  }
+}
+
+namespace {
+
+using MaxRun = NODEGRAD_MAX_POOL_RUN((*));
+
+MaxRun pick(runtime::Isa isa, int64_t stride_w) {
+  if (stride_w <= 2) {
+    switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+      case runtime::Isa::avx512: return max_pool2d_run_f32__avx512;
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+      case runtime::Isa::avx2: return max_pool2d_run_f32__avx2;
+#endif
+      default: break;
+    }
+  }
+  return max_pool2d_run_f32__scalar;
+}
+
+// One border window, clipped to the plane; taps visited in the same order as the micro-kernels.
+void max_window(const float* plane, const Pool2dShape& s, const TapRange& r, int64_t ox, float* y, int32_t* idx) {
+  const TapRange c = tap_range(ox, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
+  float m = -__builtin_inff();
+  int64_t id = -1;
+  for (int64_t ky = r.k0; ky < r.k1; ++ky) {
+    const int64_t row = (r.start + ky * s.dilation_h) * s.w;
+    for (int64_t kx = c.k0; kx < c.k1; ++kx) {
+      const int64_t at = row + c.start + kx * s.dilation_w;
+      const float v = plane[at];
+      if (id < 0 || v > m || (v != v && m == m)) {
+        m = v;
+        id = at;
+      }
+    }
+  }
+  *y = m;
+  *idx = static_cast<int32_t>(id);
+}
+
+}  // namespace
+
+void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const float* x, float* y,
+                            int32_t* indices) noexcept {
+  const MaxRun run = pick(ctx.isa, s.stride_w);
+  const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
+  for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
+    const float* plane = x + p * s.h * s.w;
+    float* yp = y + p * s.oh * s.ow;
+    int32_t* ip = indices + p * s.oh * s.ow;
+    for (int64_t oy = 0; oy < s.oh; ++oy) {
+      const TapRange r = tap_range(oy, s.stride_h, s.pad_top, s.kh, s.dilation_h, s.h);
+      float* yr = yp + oy * s.ow;
+      int32_t* ir = ip + oy * s.ow;
+      if (r.k1 <= r.k0) {
+        std::fill(yr, yr + s.ow, -__builtin_inff());
+        std::fill(ir, ir + s.ow, -1);
+        continue;
+      }
+      for (int64_t ox = 0; ox < in.begin; ++ox) max_window(plane, s, r, ox, yr + ox, ir + ox);
+      if (in.end > in.begin) {
+        run(plane, s.w, r.start + r.k0 * s.dilation_h, r.k1 - r.k0, s.dilation_h, in.begin * s.stride_w - s.pad_left,
+            s.stride_w, s.kw, s.dilation_w, in.end - in.begin, yr + in.begin, ir + in.begin);
+      }
+      for (int64_t ox = std::max(in.end, in.begin); ox < s.ow; ++ox) max_window(plane, s, r, ox, yr + ox, ir + ox);
+    }
+  });
+}
+
+void max_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, const float* dy, const int32_t* indices,
+                             float* dx) noexcept {
+  for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
+    float* dxp = dx + p * s.h * s.w;
+    std::fill(dxp, dxp + s.h * s.w, 0.0f);
+    const float* g = dy + p * s.oh * s.ow;
+    const int32_t* ip = indices + p * s.oh * s.ow;
+    for (int64_t o = 0; o < s.oh * s.ow; ++o) {
+      if (ip[o] >= 0) dxp[ip[o]] += g[o];
+    }
+  });
+}
+
+}  // namespace nodegrad::kernels
