@@ -1,0 +1,137 @@
+/**
+ * The conv2d case grid (TESTING.md T2) and its checker, shared by conv.test.ts and the child processes that
+ * rerun it under every forced ISA. A case runs forward, dX, dW and db natively (threads 1 and 2) and on the
+ * JS twin in float64: exact mode (small integers) must be bitwise equal, random mode within
+ * (k + 2)·eps32·G per element, and 1 vs 2 threads bitwise identical.
+ */
+import { jsKernels, nativeKernels, setNumThreads, getNumThreads } from '../../lib/backend/index.js';
+import type { FloatArray, Kernels } from '../../lib/backend/index.js';
+import { conv2dGeometry, samePadding } from '../../lib/backend/js/conv.js';
+import { closeMismatch, EPS32 } from '../helpers/close.js';
+import { Rng, toF64 } from '../helpers/rng.js';
+
+export interface ConvCase {
+  n: number; c: number; h: number; w: number; oc: number; kh: number; kw: number;
+  sh: number; sw: number; pt: number; pb: number; pl: number; pr: number; dh: number; dw: number; groups: number;
+  bias: boolean; exact: boolean;
+}
+
+/** The 16 geometry integers every conv2d kernel takes first. */
+export type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+export function geom(k: ConvCase): Geometry {
+  return [k.n, k.c, k.h, k.w, k.oc, k.kh, k.kw, k.sh, k.sw, k.pt, k.pb, k.pl, k.pr, k.dh, k.dw, k.groups];
+}
+
+export function describeCase(k: ConvCase): string {
+  return `n${k.n} c${k.c} ${k.h}x${k.w} oc${k.oc} k${k.kh}x${k.kw} s${k.sh},${k.sw} p${k.pt},${k.pb},${k.pl},${k.pr} d${k.dh},${k.dw} g${k.groups}${k.bias ? ' bias' : ''}${k.exact ? ' exact' : ''}`;
+}
+
+const pick = <T>(r: Rng, a: readonly T[]): T => a[r.int(0, a.length - 1)];
+
+/** A seeded sample of the T2 grid: every option appears; `count` cases. Invalid ones are kept (they must throw). */
+export function convCases(count: number, seed: number): ConvCase[] {
+  const r = new Rng(seed);
+  const out: ConvCase[] = [];
+  while (out.length < count) {
+    const h = pick(r, [1, 2, 5, 7, 8, 9, 16, 17]);
+    const w = r.next() < 0.2 ? 16 : pick(r, [1, 2, 5, 7, 8, 9, 16, 17]);
+    const kernel = pick(r, ['1x1', '2x2', '3x3', '5x5', '1x3', '3x1', 'full'] as const);
+    const [kh, kw] = kernel === 'full' ? [h, w] : kernel.split('x').map(Number);
+    const sh = pick(r, [1, 2, 3]), sw = r.next() < 0.7 ? sh : pick(r, [1, 2, 3]);
+    const dh = kernel === 'full' ? 1 : pick(r, [1, 1, 2]), dw = kernel === 'full' ? 1 : pick(r, [1, 1, 2]);
+    const pad = pick(r, [0, 1, 2, 'same'] as const);
+    const [pt, pb] = pad === 'same' ? samePadding(h, kh, sh, dh) : [pad, pad];
+    const [pl, pr] = pad === 'same' ? samePadding(w, kw, sw, dw) : [pad, pad];
+    const c = pick(r, [1, 3, 8, 17]);
+    const depthwise = r.next() < 0.25;
+    const groups = depthwise ? c : 1;
+    const oc = depthwise ? c * pick(r, [1, 2]) : pick(r, [1, 8, 17]);
+    out.push({ n: pick(r, [0, 1, 3]), c, h, w, oc, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, bias: r.next() < 0.5, exact: r.next() < 0.5 });
+  }
+  return out;
+}
+
+interface Outputs { y: FloatArray; dx: FloatArray; dw: FloatArray; db: FloatArray }
+
+function run(k: Kernels, c: ConvCase, make: (a: Float32Array) => FloatArray, x: Float32Array, wt: Float32Array, b: Float32Array, dy: Float32Array): Outputs {
+  const g = geom(c);
+  const s = conv2dGeometry('test', ...g);
+  const alloc = (n: number) => make(new Float32Array(n));
+  const o = { y: alloc(s.yLength), dx: alloc(s.xLength), dw: alloc(s.weightLength), db: alloc(c.oc) };
+  k.conv2dForward(...g, make(x), make(wt), c.bias ? make(b) : null, o.y);
+  k.conv2dBackwardData(...g, make(dy), make(wt), o.dx);
+  k.conv2dBackwardWeight(...g, make(x), make(dy), o.dw);
+  k.conv2dBackwardBias(c.n, c.oc, s.oh * s.ow, make(dy), o.db);
+  return o;
+}
+
+function bitwiseMismatch(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(Math.fround(a[i]), Math.fround(b[i]))) return `element ${i}: ${a[i]} != ${b[i]}`;
+  }
+  return a.length === b.length ? null : `length ${a.length} != ${b.length}`;
+}
+
+/** Runs one case; null when it passes, else a description of the first failure. */
+export function checkConvCase(c: ConvCase, seed: number): string | null {
+  const g = geom(c);
+  let s;
+  try {
+    s = conv2dGeometry('test', ...g);
+  } catch {
+    // Invalid geometry: both backends must refuse it with a RangeError.
+    for (const k of [nativeKernels!, jsKernels]) {
+      const z = new Float32Array(1);
+      try {
+        k.conv2dForward(...g, z, z, null, z);
+        return `${k.name}: expected a RangeError for invalid geometry`;
+      } catch (e) {
+        if (!(e instanceof RangeError) || !/^nodegrad\.conv2dForward: expected/.test(e.message)) return `${k.name}: wrong error ${String(e)}`;
+      }
+    }
+    return null;
+  }
+  const r = new Rng(seed);
+  const gen = (n: number) => (c.exact ? r.ints(n) : r.f32(n));
+  const x = gen(s.xLength), wt = gen(s.weightLength), b = gen(c.oc), dy = gen(s.yLength);
+  const threads = getNumThreads();
+  setNumThreads(1);
+  const one = run(nativeKernels!, c, (a) => a, x, wt, b, dy);
+  setNumThreads(2);
+  const two = run(nativeKernels!, c, (a) => a, x, wt, b, dy);
+  setNumThreads(threads);
+  const ref = run(jsKernels, c, toF64, x, wt, b, dy);
+  const names = ['y', 'dx', 'dw', 'db'] as const;
+  for (const name of names) {
+    const m = bitwiseMismatch(one[name], two[name]);
+    if (m) return `${name} differs between 1 and 2 threads: ${m}`;
+  }
+  if (c.exact) {
+    for (const name of names) {
+      const m = bitwiseMismatch(one[name], ref[name]);
+      if (m) return `${name} (exact mode) ${m}`;
+    }
+    return null;
+  }
+  // G: the same computation on absolute values, in float64; k: each output's reduction length.
+  const abs = (a: Float32Array) => Float32Array.from(a, Math.abs);
+  const G = run(jsKernels, c, toF64, abs(x), abs(wt), abs(b), abs(dy));
+  const k = { y: (c.c / c.groups) * c.kh * c.kw + 1, dx: (c.oc / c.groups) * c.kh * c.kw, dw: c.n * s.oh * s.ow, db: c.n * s.oh * s.ow };
+  for (const name of names) {
+    const m = closeMismatch(one[name], ref[name], (i) => (k[name] + 2) * EPS32 * G[name][i] + 1e-30);
+    if (m) return `${name}: ${m}`;
+  }
+  return null;
+}
+
+/** Runs `count` grid cases (+ the fixed ones) and returns failures as strings. */
+export function runConvGrid(count: number, seed: number, extra: ConvCase[] = []): string[] {
+  const failures: string[] = [];
+  const cases = [...extra, ...convCases(count, seed)];
+  cases.forEach((c, i) => {
+    const m = checkConvCase(c, seed + i);
+    if (m) failures.push(`${describeCase(c)}: ${m}`);
+  });
+  return failures;
+}

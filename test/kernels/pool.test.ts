@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { cpuInfo, jsKernels, nativeKernels } from '../../lib/backend/index.js';
+import { pool2dGeometry } from '../../lib/backend/js/pool.js';
+import { runChild } from '../helpers/child.js';
+import { EPS32, expectClose } from '../helpers/close.js';
+import { rng, testSeed, toF64 } from '../helpers/rng.js';
+import { checkAvg, checkMax, maxGeom, runMaxSpecials, runPoolGrid, type PoolCase } from './pool_cases.js';
+
+const FULL = process.env.NODEGRAD_FULL === '1';
+const base: PoolCase = { n: 1, c: 2, h: 5, w: 37, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
+
+describe('pooling kernels: native vs JS twin', () => {
+  it(`sampled T3 grid (${FULL ? 3000 : 300} cases): max bitwise, avg within bound, 1 vs 2 threads`, () => {
+    expect(runPoolGrid(FULL ? 3000 : 300, testSeed(300))).toEqual([]);
+  });
+
+  it('NaN, ±Inf and −FLT_MAX at every position and SIMD lane (stride 1 and 2, padded)', () => {
+    const shapes: PoolCase[] = [
+      base,                                                                  // 2×2/2: the even-lane shuffle
+      { ...base, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 },   // 3×3/1 padded
+      { ...base, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, ceil: true },
+      { ...base, kh: 2, kw: 3, dh: 2, dw: 2, sh: 1, sw: 1, pl: 1, pr: 1 },
+    ];
+    for (const [i, p] of shapes.entries()) expect(runMaxSpecials({ ...p, c: 1 }, testSeed(10 + i))).toEqual([]);
+  });
+
+  it('ties go to the first tap in window order (constant input)', () => {
+    const p: PoolCase = { ...base, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 };
+    const s = pool2dGeometry('test', true, ...maxGeom(p));
+    const x = new Float32Array(s.xLength).fill(2);
+    expect(checkMax(p, x, rng(1).ints(s.yLength))).toBeNull();
+    const y = new Float32Array(s.yLength), idx = new Int32Array(s.yLength);
+    nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
+    // Output (1, 1) covers rows 0..2, columns 0..2: the first tap is (0, 0).
+    expect(idx[1 * s.ow + 1]).toBe(0);
+    expect(idx[2 * s.ow + 5]).toBe(1 * p.w + 4);
+  });
+
+  it('padding never wins: every real input −Inf', () => {
+    const p: PoolCase = { ...base, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1 };
+    const s = pool2dGeometry('test', true, ...maxGeom(p));
+    const x = new Float32Array(s.xLength).fill(-Infinity);
+    expect(checkMax(p, x, rng(2).ints(s.yLength))).toBeNull();
+    const y = new Float32Array(s.yLength), idx = new Int32Array(s.yLength);
+    nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
+    expect([...y].every((v) => v === -Infinity)).toBe(true);
+    expect([...idx].every((v) => v >= 0)).toBe(true);
+  });
+
+  it('a window of padding only (dilation) gives −Inf and index −1, skipped by backward', () => {
+    const p: PoolCase = { ...base, h: 1, w: 1, kh: 2, kw: 2, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 2, dw: 2 };
+    const x = Float32Array.of(5);
+    const s = pool2dGeometry('test', true, ...maxGeom({ ...p, c: 1 }));
+    expect([s.oh, s.ow]).toEqual([1, 1]);
+    expect(checkMax({ ...p, c: 1 }, x, Float32Array.of(1))).toBeNull();
+    const y = new Float32Array(1), idx = new Int32Array(1);
+    nativeKernels!.maxPool2dForward(...maxGeom({ ...p, c: 1 }), x, y, idx);
+    expect([y[0], idx[0]]).toEqual([-Infinity, -1]);
+  });
+
+  it('count_include_pad and ceil mode follow PyTorch', () => {
+    // avg_pool2d(ones(1,1,6,6), 3, stride 2, padding 1, ceil_mode=True): 4×4 output; the corner window
+    // holds 4 real taps of 9 (include: 4/9); the last window starts at 5 and is clipped at h + pad = 7, so it
+    // counts 2×2 = 4 taps of which 1 is real (include: 1/4).
+    const p: PoolCase = { ...base, c: 1, h: 6, w: 6, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, ceil: true };
+    for (const includePad of [true, false]) {
+      const y = new Float32Array(16);
+      nativeKernels!.avgPool2dForward(1, 1, 6, 6, 3, 3, 2, 2, 1, 1, 1, 1, true, includePad, new Float32Array(36).fill(1), y);
+      expect(y[0]).toBeCloseTo(includePad ? 4 / 9 : 1, 6);
+      expect(y[15]).toBeCloseTo(includePad ? 1 / 4 : 1, 6);
+      expect(checkAvg({ ...p, includePad }, rng(3).f32(36), rng(4).f32(16))).toBeNull();
+    }
+  });
+
+  it('adaptive average pooling (global and uneven windows) within bound, forward and backward', () => {
+    const r = rng(5);
+    for (const [h, w, oh, ow] of [[7, 9, 1, 1], [7, 9, 3, 4], [5, 5, 7, 7], [16, 17, 5, 3]]) {
+      const x = r.f32(2 * 3 * h * w), dy = r.f32(2 * 3 * oh * ow);
+      const y = new Float32Array(dy.length), dx = new Float32Array(x.length);
+      nativeKernels!.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, x, y);
+      nativeKernels!.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, dy, dx);
+      const ry = new Float64Array(y.length), rdx = new Float64Array(x.length), gy = new Float64Array(y.length), gdx = new Float64Array(x.length);
+      jsKernels.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, toF64(x), ry);
+      jsKernels.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, toF64(dy), rdx);
+      jsKernels.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, toF64(x).map(Math.abs), gy);
+      jsKernels.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, toF64(dy).map(Math.abs), gdx);
+      const k = Math.ceil(h / oh + 1) * Math.ceil(w / ow + 1);
+      expectClose(y, ry, (i) => (k + 2) * EPS32 * gy[i] + 1e-30, `adaptive y ${h}x${w}->${oh}x${ow}`);
+      expectClose(dx, rdx, (i) => (k + 2) * EPS32 * gdx[i] + 1e-30, `adaptive dx ${h}x${w}->${oh}x${ow}`);
+    }
+  });
+
+  const isas = cpuInfo().available.filter((i) => i !== cpuInfo().isa);
+  for (const isa of isas) {
+    it(`grid and special values with NODEGRAD_ISA=${isa} (child process)`, () => {
+      const src = `
+        import { runPoolGrid, runMaxSpecials } from './test/kernels/pool_cases.ts';
+        import { cpuInfo } from './lib/backend/index.ts';
+        if (cpuInfo().isa !== ${JSON.stringify(isa)}) throw new Error('isa not forced: ' + cpuInfo().isa);
+        const base = ${JSON.stringify(base)};
+        const f = [...runPoolGrid(${FULL ? 2000 : 200}, ${testSeed(400)}), ...runMaxSpecials({ ...base, c: 1 }, 1),
+          ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2)];
+        console.log(JSON.stringify(f));`;
+      const r = runChild(src, { NODEGRAD_ISA: isa });
+      expect(r.signal).toBeNull();
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout.trim())).toEqual([]);
+    });
+  }
+});
+
+describe("the seed's TensorFlow max_pool, in NCHW", () => {
+  it('max_pool 2×2 stride 2 SAME on [N,28,28,64]', () => {
+    // TF: x NHWC [N, 28, 28, C], ksize 2, strides 2, 'SAME' → [N, 14, 14, C]; SAME pads
+    // max((⌈28/2⌉−1)·2 + 2 − 28, 0) = 0. nodegrad: x NCHW [N, C, 28, 28] (x[n, c, i, j] = TF's x[n, i, j, c]),
+    // no padding, y NCHW [N, C, 14, 14] with y[n, c, i, j] = TF's y[n, i, j, c].
+    const N = 2, C = 64;
+    const r = rng(6);
+    const xNhwc = r.f32(N * 28 * 28 * C);
+    const xNchw = new Float32Array(xNhwc.length);
+    for (let n = 0; n < N; n++) for (let i = 0; i < 28; i++) for (let j = 0; j < 28; j++) for (let c = 0; c < C; c++) {
+      xNchw[((n * C + c) * 28 + i) * 28 + j] = xNhwc[((n * 28 + i) * 28 + j) * C + c];
+    }
+    const y = new Float32Array(N * C * 14 * 14), idx = new Int32Array(y.length);
+    nativeKernels!.maxPool2dForward(N, C, 28, 28, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false, xNchw, y, idx);
+    // TF's definition in NHWC: y[n,i,j,c] = max over di, dj < 2 of x[n, 2i+di, 2j+dj, c].
+    for (let n = 0; n < N; n++) for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) for (let c = 0; c < C; c++) {
+      let m = -Infinity;
+      for (let di = 0; di < 2; di++) for (let dj = 0; dj < 2; dj++) m = Math.max(m, xNhwc[((n * 28 + 2 * i + di) * 28 + 2 * j + dj) * C + c]);
+      if (y[((n * C + c) * 14 + i) * 14 + j] !== m) throw new Error(`mismatch at n${n} i${i} j${j} c${c}`);
+    }
+  });
+});
+
+describe('pooling kernels: bad input (T8), native and JS alike', () => {
+  const g = [1, 2, 6, 6, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false];
+  for (const k of [nativeKernels!, jsKernels]) {
+    const f = k.maxPool2dForward as (...a: unknown[]) => void;
+    const b = k.maxPool2dBackward as (...a: unknown[]) => void;
+    const x = () => new Float32Array(72), y = () => new Float32Array(18), idx = () => new Int32Array(18);
+    it(`${k.name}: parameters`, () => {
+      const bad: [unknown[], typeof RangeError | typeof TypeError, RegExp][] = [
+        [[...g.slice(0, 6), 0, ...g.slice(7)], RangeError, /strideH/],
+        [[...g.slice(0, 4), 0, ...g.slice(5)], RangeError, /\bkh\b/],
+        [[...g.slice(0, 8), 2, ...g.slice(9)], RangeError, /expected padTop <= kh\/2 = 1, got 2/],
+        [[...g.slice(0, 10), -1, ...g.slice(11)], RangeError, /padLeft/],
+        [[...g.slice(0, 13), 0, false], RangeError, /dilationW/],
+        [[1, 2, 6, 6, 7, 2, 2, 2, 0, 0, 0, 0, 1, 1, false], RangeError, /kernel height 7 .* padded input height 6/],
+        [[...g.slice(0, 14), 0], TypeError, /ceilMode/],
+      ];
+      for (const [args, cls, re] of bad) {
+        expect(() => f(...args, x(), y(), idx())).toThrow(cls);
+        expect(() => f(...args, x(), y(), idx())).toThrow(re);
+      }
+      expect(() => f(...g, x(), y(), new Float32Array(18))).toThrow(/expected indices to be an Int32Array/);
+      expect(() => f(...g, x(), y(), new Int32Array(17))).toThrow(/indices to hold at least 18/);
+      expect(() => f(...g, new Float32Array(71), y(), idx())).toThrow(/x to hold at least 72/);
+      const bogus = idx();
+      bogus[5] = 36;
+      expect(() => b(...g, y(), bogus, x())).toThrow(/expected indices in \[-1, 36\), got 36 at 5/);
+      bogus[5] = -2;
+      expect(() => b(...g, y(), bogus, x())).toThrow(RangeError);
+      const a = k.avgPool2dForward as (...a: unknown[]) => void;
+      expect(() => a(1, 2, 6, 6, 2, 2, 2, 2, 0, 0, 0, 0, false, 1, x(), y())).toThrow(/countIncludePad/);
+      const ad = k.adaptiveAvgPool2dForward as (...a: unknown[]) => void;
+      expect(() => ad(1, 2, 6, 6, 0, 1, x(), y())).toThrow(/\boh\b/);
+      expect(() => ad(1, 2, 6, 6, 3, 3, x(), new Float32Array(17))).toThrow(/y to hold at least 18/);
+    });
+  }
+});

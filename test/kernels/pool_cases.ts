@@ -1,0 +1,165 @@
+/**
+ * The pooling case grid (TESTING.md T3) and its checker, shared by pool.test.ts and the child processes that
+ * rerun it under every forced ISA. Max pooling (values and indices, forward and backward) must be bitwise
+ * equal to the JS twin; average pooling within (k + 2)·eps32·G; 1 vs 2 threads bitwise identical.
+ */
+import { getNumThreads, jsKernels, nativeKernels, setNumThreads } from '../../lib/backend/index.js';
+import type { FloatArray, Kernels } from '../../lib/backend/index.js';
+import { pool2dGeometry } from '../../lib/backend/js/pool.js';
+import { closeMismatch, EPS32 } from '../helpers/close.js';
+import { Rng, toF64 } from '../helpers/rng.js';
+
+export interface PoolCase {
+  n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
+  pt: number; pb: number; pl: number; pr: number; dh: number; dw: number; ceil: boolean; includePad: boolean;
+}
+
+type MaxGeometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, boolean];
+type AvgGeometry = [number, number, number, number, number, number, number, number, number, number, number, number, boolean, boolean];
+
+export const maxGeom = (p: PoolCase): MaxGeometry => [p.n, p.c, p.h, p.w, p.kh, p.kw, p.sh, p.sw, p.pt, p.pb, p.pl, p.pr, p.dh, p.dw, p.ceil];
+export const avgGeom = (p: PoolCase): AvgGeometry => [p.n, p.c, p.h, p.w, p.kh, p.kw, p.sh, p.sw, p.pt, p.pb, p.pl, p.pr, p.ceil, p.includePad];
+
+export function describePool(p: PoolCase): string {
+  return `n${p.n} c${p.c} ${p.h}x${p.w} k${p.kh}x${p.kw} s${p.sh},${p.sw} p${p.pt},${p.pb},${p.pl},${p.pr} d${p.dh},${p.dw}${p.ceil ? ' ceil' : ''}${p.includePad ? ' incl' : ''}`;
+}
+
+const pick = <T>(r: Rng, a: readonly T[]): T => a[r.int(0, a.length - 1)];
+
+export function poolCases(count: number, seed: number): PoolCase[] {
+  const r = new Rng(seed);
+  const sizes = [1, 7, 8, 9, 15, 16, 17, 31, 33];
+  const out: PoolCase[] = [];
+  while (out.length < count) {
+    const kh = pick(r, [1, 2, 3]), kw = r.next() < 0.8 ? kh : pick(r, [1, 2, 3]);
+    const sh = pick(r, [1, 2, kh]), sw = pick(r, [1, 2, kw]);
+    const pad = pick(r, [0, 1]);
+    const asym = r.next() < 0.2;
+    out.push({
+      n: pick(r, [0, 1, 2]), c: pick(r, sizes), h: pick(r, [1, 2, 5, 7, 8, 9]), w: pick(r, sizes), kh, kw, sh, sw,
+      pt: pad, pb: asym ? 0 : pad, pl: pad, pr: asym ? 1 : pad, dh: pick(r, [1, 1, 2]), dw: pick(r, [1, 1, 2]),
+      ceil: r.next() < 0.5, includePad: r.next() < 0.5,
+    });
+  }
+  return out;
+}
+
+function bitwiseMismatch(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
+  if (a.length !== b.length) return `length ${a.length} != ${b.length}`;
+  for (let i = 0; i < a.length; i++) if (!Object.is(Math.fround(a[i]), Math.fround(b[i]))) return `element ${i}: ${a[i]} != ${b[i]}`;
+  return null;
+}
+
+interface MaxOut { y: FloatArray; idx: Int32Array; dx: FloatArray }
+
+function runMax(k: Kernels, p: PoolCase, make: (a: Float32Array) => FloatArray, x: Float32Array, dy: Float32Array): MaxOut {
+  const s = pool2dGeometry('test', true, ...maxGeom(p));
+  const o = { y: make(new Float32Array(s.yLength)), idx: new Int32Array(s.yLength), dx: make(new Float32Array(s.xLength)) };
+  k.maxPool2dForward(...maxGeom(p), make(x), o.y, o.idx);
+  k.maxPool2dBackward(...maxGeom(p), make(dy), o.idx, o.dx);
+  return o;
+}
+
+/** Max pooling on a given input, native (1 and 2 threads) vs the twin: everything bitwise. */
+export function checkMax(p: PoolCase, x: Float32Array, dy: Float32Array): string | null {
+  const threads = getNumThreads();
+  setNumThreads(1);
+  const one = runMax(nativeKernels!, p, (a) => a, x, dy);
+  setNumThreads(2);
+  const two = runMax(nativeKernels!, p, (a) => a, x, dy);
+  setNumThreads(threads);
+  const ref = runMax(jsKernels, p, toF64, x, dy);
+  for (const name of ['y', 'idx', 'dx'] as const) {
+    const m = bitwiseMismatch(one[name], ref[name]) ?? bitwiseMismatch(one[name], two[name]);
+    if (m) return `max ${name}: ${m}`;
+  }
+  return null;
+}
+
+function runAvg(k: Kernels, p: PoolCase, make: (a: Float32Array) => FloatArray, x: Float32Array, dy: Float32Array): { y: FloatArray; dx: FloatArray } {
+  const s = pool2dGeometry('test', false, ...avgGeom(p).slice(0, 13));
+  const o = { y: make(new Float32Array(s.yLength)), dx: make(new Float32Array(s.xLength)) };
+  k.avgPool2dForward(...avgGeom(p), make(x), o.y);
+  k.avgPool2dBackward(...avgGeom(p), make(dy), o.dx);
+  return o;
+}
+
+export function checkAvg(p: PoolCase, x: Float32Array, dy: Float32Array): string | null {
+  const threads = getNumThreads();
+  setNumThreads(1);
+  const one = runAvg(nativeKernels!, p, (a) => a, x, dy);
+  setNumThreads(2);
+  const two = runAvg(nativeKernels!, p, (a) => a, x, dy);
+  setNumThreads(threads);
+  const ref = runAvg(jsKernels, p, toF64, x, dy);
+  const abs = (a: Float32Array) => Float32Array.from(a, Math.abs);
+  const G = runAvg(jsKernels, p, toF64, abs(x), abs(dy));
+  const k = p.kh * p.kw;
+  for (const name of ['y', 'dx'] as const) {
+    const m = bitwiseMismatch(one[name], two[name]) ?? closeMismatch(one[name], ref[name], (i) => (k + 2) * EPS32 * G[name][i] + 1e-30);
+    if (m) return `avg ${name}: ${m}`;
+  }
+  return null;
+}
+
+/** One grid case: max (random and exact dy) and average pooling; invalid geometry must throw RangeError. */
+export function checkPoolCase(p: PoolCase, seed: number): string | null {
+  const r = new Rng(seed);
+  let sMax;
+  try {
+    sMax = pool2dGeometry('test', true, ...maxGeom(p));
+  } catch {
+    const z = new Float32Array(1);
+    for (const k of [nativeKernels!, jsKernels]) {
+      try {
+        k.maxPool2dForward(...maxGeom(p), z, z, new Int32Array(1));
+        return `${k.name}: expected a RangeError`;
+      } catch (e) {
+        if (!(e instanceof RangeError) || !/^nodegrad\.maxPool2dForward: expected/.test(e.message)) return `${k.name}: wrong error ${String(e)}`;
+      }
+    }
+    return null;
+  }
+  // dy in small integers so overlapping windows' scatter-adds are exact in float32 too.
+  const m = checkMax(p, r.f32(sMax.xLength), r.ints(sMax.yLength));
+  if (m) return m;
+  const avg = { ...p, dh: 1, dw: 1 };
+  let sAvg;
+  try {
+    sAvg = pool2dGeometry('test', false, ...avgGeom(avg).slice(0, 13));
+  } catch {
+    return null;
+  }
+  return checkAvg(avg, r.f32(sAvg.xLength), r.f32(sAvg.yLength));
+}
+
+export function runPoolGrid(count: number, seed: number): string[] {
+  const failures: string[] = [];
+  poolCases(count, seed).forEach((p, i) => {
+    const m = checkPoolCase(p, seed + i);
+    if (m) failures.push(`${describePool(p)}: ${m}`);
+  });
+  return failures;
+}
+
+/**
+ * Special values for max pooling at every input position of a plane wide enough for two vectors plus a
+ * tail: one NaN at each position (so at every window position and every SIMD lane), ±Inf and −FLT_MAX.
+ */
+export function runMaxSpecials(p: PoolCase, seed: number): string[] {
+  const r = new Rng(seed);
+  const s = pool2dGeometry('test', true, ...maxGeom(p));
+  const failures: string[] = [];
+  const dy = r.ints(s.yLength);
+  const baseX = r.f32(s.xLength);
+  for (const special of [NaN, Infinity, -Infinity, -3.4028234663852886e38]) {
+    for (let i = 0; i < s.xLength; i++) {
+      const x = baseX.slice();
+      x[i] = special;
+      const m = checkMax(p, x, dy);
+      if (m) failures.push(`${describePool(p)} x[${i}] = ${special}: ${m}`);
+      if (failures.length > 5) return failures;
+    }
+  }
+  return failures;
+}
