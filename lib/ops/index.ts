@@ -39,3 +39,7 @@ export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, l1Loss, mse
 export type { BceOptions, CrossEntropyOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
+export { conv1d, conv2d } from './conv.js';
+export type { Conv1dOptions, Conv2dOptions } from './conv.js';
+export { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool.js';
+export type { AvgPool2dOptions, MaxPool2dOptions, Pool2dOptions } from './pool.js';
