@@ -1,0 +1,103 @@
+// conv2d kernels against direct loops, without Node: exact-mode (small-integer) data so every sum is exact
+// and results must match bitwise, on each ISA the CPU has, 1 and 2 threads, shapes crossing im2col tiles.
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "kernels/conv/conv2d.h"
+
+using nodegrad::kernels::Conv2dShape;
+using nodegrad::runtime::Context;
+using nodegrad::runtime::Isa;
+
+namespace {
+
+int failures = 0;
+
+std::vector<float> ints(size_t n, unsigned seed) {
+  std::vector<float> v(n);
+  for (auto& e : v) {
+    seed = seed * 1103515245u + 12345u;
+    e = static_cast<float>(static_cast<int>((seed >> 16) % 7) - 3);
+  }
+  return v;
+}
+
+// The definition: y[b,o,i,j] = bias[o] + Σ x[b, g·cg + c, i·s − pt + ky·d, j·s − pl + kx·d]·w[o, c, ky, kx].
+void direct(const Conv2dShape& s, const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& bias,
+            const std::vector<float>& dy, std::vector<float>& y, std::vector<float>& dx, std::vector<float>& dw) {
+  const int64_t cg = s.c / s.groups, ocg = s.oc / s.groups;
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t o = 0; o < s.oc; ++o)
+      for (int64_t i = 0; i < s.oh; ++i)
+        for (int64_t j = 0; j < s.ow; ++j) {
+          const int64_t yi = ((b * s.oc + o) * s.oh + i) * s.ow + j;
+          float acc = bias[o];
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t ky = 0; ky < s.kh; ++ky)
+              for (int64_t kx = 0; kx < s.kw; ++kx) {
+                const int64_t iy = i * s.stride_h - s.pad_top + ky * s.dilation_h;
+                const int64_t ix = j * s.stride_w - s.pad_left + kx * s.dilation_w;
+                if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
+                const int64_t xi = ((b * s.c + (o / ocg) * cg + c) * s.h + iy) * s.w + ix;
+                const int64_t wi = ((o * cg + c) * s.kh + ky) * s.kw + kx;
+                acc += x[xi] * w[wi];
+                dx[xi] += dy[yi] * w[wi];
+                dw[wi] += dy[yi] * x[xi];
+              }
+          y[yi] = acc;
+        }
+}
+
+void expect_equal(const char* what, const std::vector<float>& a, const std::vector<float>& b, const char* isa, int threads) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      std::printf("FAIL %s isa=%s threads=%d element %zu: %g != %g\n", what, isa, threads, i, a[i], b[i]);
+      ++failures;
+      return;
+    }
+  }
+}
+
+void check(Conv2dShape s, int64_t pad_bottom, int64_t pad_right, Context& ctx, const char* isa) {
+  s.oh = (s.h + s.pad_top + pad_bottom - s.dilation_h * (s.kh - 1) - 1) / s.stride_h + 1;
+  s.ow = (s.w + s.pad_left + pad_right - s.dilation_w * (s.kw - 1) - 1) / s.stride_w + 1;
+  const size_t xn = s.n * s.c * s.h * s.w, wn = s.oc * (s.c / s.groups) * s.kh * s.kw, yn = s.n * s.oc * s.oh * s.ow;
+  const auto x = ints(xn, 1), w = ints(wn, 2), bias = ints(s.oc, 3), dy = ints(yn, 4);
+  std::vector<float> y(yn), dx(xn), dw(wn), ry(yn), rdx(xn, 0.0f), rdw(wn, 0.0f), db(s.oc), rdb(s.oc, 0.0f);
+  direct(s, x, w, bias, dy, ry, rdx, rdw);
+  for (int64_t b = 0; b < s.n; ++b)
+    for (int64_t o = 0; o < s.oc; ++o)
+      for (int64_t p = 0; p < s.oh * s.ow; ++p) rdb[o] += dy[(b * s.oc + o) * s.oh * s.ow + p];
+  const int threads = ctx.pool.num_threads();
+  if (conv2d_forward_f32(ctx, s, x.data(), w.data(), bias.data(), y.data()) != nodegrad::runtime::Status::ok) ++failures;
+  if (conv2d_backward_data_f32(ctx, s, dy.data(), w.data(), dx.data()) != nodegrad::runtime::Status::ok) ++failures;
+  if (conv2d_backward_weight_f32(ctx, s, x.data(), dy.data(), dw.data()) != nodegrad::runtime::Status::ok) ++failures;
+  nodegrad::kernels::conv2d_backward_bias_f32(ctx, s.n, s.oc, s.oh * s.ow, dy.data(), db.data());
+  expect_equal("y", y, ry, isa, threads);
+  expect_equal("dx", dx, rdx, isa, threads);
+  expect_equal("dw", dw, rdw, isa, threads);
+  expect_equal("db", db, rdb, isa, threads);
+}
+
+}  // namespace
+
+int main() {
+  const auto features = nodegrad::runtime::detect_cpu_features();
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512, Isa::neon}) {
+    if (!nodegrad::runtime::isa_supported(features, isa)) continue;
+    for (int threads : {1, 2}) {
+      Context ctx(isa, threads);
+      const char* name = nodegrad::runtime::isa_name(isa);
+      //        n  c   h   w   oc kh kw sh sw pt pl dh dw g  (oh, ow derived)
+      check({2, 3, 9, 11, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);
+      check({1, 64, 40, 40, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);  // 4 im2col tiles
+      check({3, 4, 7, 16, 6, 2, 3, 2, 3, 2, 0, 2, 1, 2, 0, 0}, 0, 1, ctx, name);    // strides, dilation, pads, groups
+      check({2, 6, 8, 8, 12, 3, 3, 1, 1, 1, 1, 1, 1, 6, 0, 0}, 1, 1, ctx, name);    // depthwise ×2
+      check({2, 8, 5, 7, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, name);     // 1×1 fast path
+      check({1, 2, 1, 33, 3, 1, 5, 1, 2, 0, 2, 1, 1, 1, 0, 0}, 0, 2, ctx, name);    // conv1d (h = 1)
+    }
+  }
+  std::printf(failures == 0 ? "test_conv: ok\n" : "test_conv: %d failures\n", failures);
+  return failures == 0 ? 0 : 1;
+}
