@@ -29,8 +29,9 @@ describe('conv2d kernels: native vs JS twin (float64)', () => {
     expect(failures.map(([c, m]) => `${describeCase(c)}: ${m}`)).toEqual([]);
   });
 
-  it(`sampled T2 grid (${FULL ? 1500 : 150} cases)`, () => {
-    expect(runConvGrid(FULL ? 1500 : 150, testSeed(100))).toEqual([]);
+  const count = FULL ? 1500 : 150, childCount = FULL ? 1000 : 40;
+  it(`sampled T2 grid (${count} cases)`, () => {
+    expect(runConvGrid(count, testSeed(100))).toEqual([]);
   });
 
   it('a tile boundary: more output pixels than one im2col tile holds', () => {
@@ -51,19 +52,26 @@ describe('conv2d kernels: native vs JS twin (float64)', () => {
     expect(nativeAddon()!.workspaceBytes()).toBeLessThan(16 * 2 ** 20);
   });
 
-  const isas = cpuInfo().available.filter((i) => i !== cpuInfo().isa);
-  for (const isa of isas) {
-    it(`the same grid with NODEGRAD_ISA=${isa} (child process)`, () => {
-      const src = `
-        import { runConvGrid } from './test/kernels/conv_cases.ts';
-        import { cpuInfo } from './lib/backend/index.ts';
-        if (cpuInfo().isa !== ${JSON.stringify(isa)}) throw new Error('isa not forced: ' + cpuInfo().isa);
-        const f = runConvGrid(${FULL ? 1000 : 60}, ${testSeed(200)});
-        console.log(JSON.stringify(f));`;
-      const r = runChild(src, { NODEGRAD_ISA: isa });
-      expect(r.signal).toBeNull();
-      expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout.trim())).toEqual([]);
+  // Thread counts are set per process (NODEGRAD_NUM_THREADS): every ISA at 1 and 2 threads, and the digests
+  // of all native outputs must agree across thread counts.
+  const info = cpuInfo();
+  for (const isa of info.available) {
+    it(`the grid with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes), bitwise equal across threads`, () => {
+      const digests = [1, 2].map((threads) => {
+        const src = `
+          import { runConvGrid, digest } from './test/kernels/conv_cases.ts';
+          import { cpuInfo } from './lib/backend/index.ts';
+          if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
+          const failures = runConvGrid(${childCount}, ${testSeed(200)});
+          console.log(JSON.stringify({ failures, digest: digest.h }));`;
+        const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
+        expect(r.signal).toBeNull();
+        expect(r.stderr).toBe('');
+        const out = JSON.parse(r.stdout.trim()) as { failures: string[]; digest: number };
+        expect(out.failures).toEqual([]);
+        return out.digest;
+      });
+      expect(digests[1]).toBe(digests[0]);
     });
   }
 });

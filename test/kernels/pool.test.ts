@@ -10,7 +10,7 @@ const FULL = process.env.NODEGRAD_FULL === '1';
 const base: PoolCase = { n: 1, c: 2, h: 5, w: 37, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
 
 describe('pooling kernels: native vs JS twin', () => {
-  it(`sampled T3 grid (${FULL ? 3000 : 300} cases): max bitwise, avg within bound, 1 vs 2 threads`, () => {
+  it(`sampled T3 grid (${FULL ? 3000 : 300} cases): max bitwise, avg within bound`, () => {
     expect(runPoolGrid(FULL ? 3000 : 300, testSeed(300))).toEqual([]);
   });
 
@@ -90,21 +90,28 @@ describe('pooling kernels: native vs JS twin', () => {
     }
   });
 
-  const isas = cpuInfo().available.filter((i) => i !== cpuInfo().isa);
-  for (const isa of isas) {
-    it(`grid and special values with NODEGRAD_ISA=${isa} (child process)`, () => {
-      const src = `
-        import { runPoolGrid, runMaxSpecials } from './test/kernels/pool_cases.ts';
-        import { cpuInfo } from './lib/backend/index.ts';
-        if (cpuInfo().isa !== ${JSON.stringify(isa)}) throw new Error('isa not forced: ' + cpuInfo().isa);
-        const base = ${JSON.stringify(base)};
-        const f = [...runPoolGrid(${FULL ? 2000 : 200}, ${testSeed(400)}), ...runMaxSpecials({ ...base, c: 1 }, 1),
-          ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2)];
-        console.log(JSON.stringify(f));`;
-      const r = runChild(src, { NODEGRAD_ISA: isa });
-      expect(r.signal).toBeNull();
-      expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout.trim())).toEqual([]);
+  // Thread counts are set per process (NODEGRAD_NUM_THREADS): every ISA at 1 and 2 threads, and the digests
+  // of all native outputs must agree across thread counts.
+  for (const isa of cpuInfo().available) {
+    it(`grid and special values with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes)`, () => {
+      const digests = [1, 2].map((threads) => {
+        const src = `
+          import { runPoolGrid, runMaxSpecials } from './test/kernels/pool_cases.ts';
+          import { digest } from './test/kernels/conv_cases.ts';
+          import { cpuInfo } from './lib/backend/index.ts';
+          if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
+          const base = ${JSON.stringify(base)};
+          const failures = [...runPoolGrid(${FULL ? 2000 : 80}, ${testSeed(400)}), ...runMaxSpecials({ ...base, c: 1 }, 1),
+            ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2)];
+          console.log(JSON.stringify({ failures, digest: digest.h }));`;
+        const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
+        expect(r.signal).toBeNull();
+        expect(r.stderr).toBe('');
+        const out = JSON.parse(r.stdout.trim()) as { failures: string[]; digest: number };
+        expect(out.failures).toEqual([]);
+        return out.digest;
+      });
+      expect(digests[1]).toBe(digests[0]);
     });
   }
 });
