@@ -50,7 +50,8 @@ export function readIdx(file: string | Uint8Array, source?: string): IdxArray {
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = zlib.gunzipSync(bytes);
+      // Deflate cannot expand more than ~1032:1, so a larger output means a corrupt (or hostile) stream.
+      bytes = zlib.gunzipSync(bytes, { maxOutputLength: Math.min(2 ** 31 - 1, bytes.length * 1040 + 1024) });
     } catch (e) {
       fail(name, `corrupt gzip data (${(e as Error).message})`);
     }

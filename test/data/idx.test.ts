@@ -49,6 +49,7 @@ describe('readIdx', () => {
     ['trailing bytes', Uint8Array.from([...u8([2], [1, 2]), 9]), /1 unexpected bytes/],
     ['absurd dims', u8([0xffffffff, 0xffffffff, 0xffffffff], []), /truncated/],
     ['corrupt gzip', Uint8Array.from([0x1f, 0x8b, 1, 2, 3]), /corrupt gzip/],
+    ['gzip member followed by garbage', Uint8Array.from([...zlib.gzipSync(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 1, 7])), 1, 2, 3]), /corrupt gzip|unexpected/],
   ];
   for (const [name, bytes, message] of bad) {
     it(`throws on ${name}, naming the file`, () => {
