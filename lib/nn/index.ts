@@ -4,6 +4,8 @@ export type { LoadResult, StateDict } from './module.js';
 export { ModuleDict, ModuleList, Sequential } from './containers.js';
 export { Dropout, Embedding, Flatten, Identity, Linear } from './layers.js';
 export type { EmbeddingOptions, FactoryOptions } from './layers.js';
+export { AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d } from './conv.js';
+export type { ConvOptions, PoolOptions } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './normalization.js';
 export type { BatchNormOptions } from './normalization.js';
 export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh } from './activation.js';

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSafetensors } from '../../lib/io/safetensors.js';
 import { load } from '../../lib/io/state.js';
 import {
-  BatchNorm1d, Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, type Module, ModuleDict, ReLU, RNN,
+  AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Dropout, Flatten, GELU, MaxPool2d, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, type Module, ModuleDict, ReLU, RNN,
   RNNCell, Sequential, Tanh,
 } from '../../lib/nn/index.js';
 import type { Tensor } from '../../lib/tensor.js';
@@ -41,6 +41,18 @@ export const modelCases: Record<string, Case> = {
     run: single,
   },
   embedding: { make: () => new Sequential(new Embedding(10, 6), new LayerNorm(6)), run: single },
+  cnn: {
+    make: () => new Sequential(
+      new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
+      new Conv2d(4, 6, 3, { groups: 2 }), new ReLU(), new AvgPool2d(2, { stride: 1 }), new AdaptiveAvgPool2d(1),
+      new Flatten(), new Linear(6, 3),
+    ),
+    run: single,
+  },
+  conv1d: {
+    make: () => new Sequential(new Conv1d(2, 3, 3, { padding: 1 }), new GELU(), new Conv1d(3, 2, 2, { stride: 2, dilation: 2 })),
+    run: single,
+  },
   lstm: {
     make: () => new LSTM(3, 5, { numLayers: 2, bidirectional: true, batchFirst: true }),
     run: (m, io) => {
