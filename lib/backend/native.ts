@@ -15,6 +15,8 @@ export interface NativeAddon extends Omit<Kernels, 'name'> {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   workspaceBytes(): number;
+  /** The measured FP32 FMA peak of one core for `isa`, in GFLOP/s (bench/suites/peak.ts). */
+  benchPeak(isa: string, iterations: number): number;
 }
 
 // lib/backend/native.ts and dist/backend/native.js both sit two levels below the package root.
@@ -40,7 +42,7 @@ export function nativeError(): string | null {
   return loadError;
 }
 
-const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes']);
+const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'benchPeak']);
 
 /**
  * Every kernel the addon exports, over the JS twin: a kernel whose native version has not been written yet

@@ -1,6 +1,10 @@
 // kernels.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): C = alpha·op(A)·op(B) + beta·C
 // on row-major Float32Arrays, written into c in place.
+// benchPeak(isa, iterations): the measured FP32 FMA peak of one core for `isa`, in GFLOP/s (for the bench).
+#include <chrono>
+
 #include "../kernels/gemm/gemm.h"
+#include "../kernels/gemm/gemm_peak.h"
 #include "args.h"
 #include "families.h"
 
@@ -39,8 +43,27 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   args.check_status(kernels::gemm_f32(context(info.Env()), m, n, k, a.data, lda, b.data, ldb, c.data, ldc, o));
   return info.Env().Undefined();
 }
+
+Napi::Value BenchPeak(const Napi::CallbackInfo& info) {
+  Args args(info, "benchPeak", 2);
+  if (!info[0].IsString()) args.type_error("isa to be a string", info[0]);
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  const int64_t iterations = args.size(1, "iterations", 1, int64_t{1} << 40);
+  runtime::Isa isa;
+  if (!runtime::parse_isa(name.c_str(), &isa)) args.range_error("expected isa to be one of scalar, avx2, avx512, neon, got '" + name + "'");
+  if (!runtime::isa_supported(runtime::detect_cpu_features(), isa)) args.range_error("expected an isa this CPU supports, got '" + name + "'");
+  float sink = 0.0f;
+  const auto start = std::chrono::steady_clock::now();
+  const double flops = kernels::gemm_peak_f32(isa, iterations, &sink);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (sink != sink) args.range_error("the peak loop produced NaN");  // keeps the chains' result alive
+  return Napi::Number::New(info.Env(), seconds > 0 ? flops / seconds * 1e-9 : 0.0);
+}
 }  // namespace
 
-void register_gemm(Napi::Env env, Napi::Object exports) { exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm")); }
+void register_gemm(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("benchPeak", Napi::Function::New(env, BenchPeak, "benchPeak"));
+}
 
 }  // namespace nodegrad::binding

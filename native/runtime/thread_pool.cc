@@ -15,6 +15,7 @@ namespace nodegrad::runtime {
 
 namespace {
 thread_local bool t_in_region = false;
+thread_local int t_thread = 0;
 
 // How long an idle worker polls for the next job before it sleeps. Long enough to bridge the gap between
 // consecutive kernels of one op or training step, short enough not to burn a core while JS runs.
@@ -27,6 +28,8 @@ ThreadPool::~ThreadPool() { stop_workers(); }
 
 bool ThreadPool::in_parallel_region() noexcept { return t_in_region; }
 
+int ThreadPool::current_thread() noexcept { return t_thread; }
+
 void ThreadPool::set_num_threads(int num_threads) {
   std::lock_guard<std::mutex> lock(run_mutex_);
   stop_workers();
@@ -37,7 +40,10 @@ void ThreadPool::set_num_threads(int num_threads) {
 void ThreadPool::start_workers() {
   stop_.store(false);
   workers_.reserve(static_cast<size_t>(num_threads_ - 1));
-  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t] { worker_main(t); });
+  // Workers start from the current generation, read here: a worker that starts after the caller has
+  // already published a job must still see that job as new (else both wait for each other forever).
+  const uint64_t start = generation_.load();
+  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t, start] { worker_main(t, start); });
 }
 
 void ThreadPool::stop_workers() {
@@ -52,13 +58,16 @@ void ThreadPool::stop_workers() {
 
 void ThreadPool::run_tasks(int thread) noexcept {
   const bool outer = t_in_region;
+  const int outer_thread = t_thread;
   t_in_region = true;
+  t_thread = thread;
   for (;;) {
     const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
     if (task >= num_tasks_) break;
     fn_(closure_, task, thread);
   }
   t_in_region = outer;
+  t_thread = outer_thread;
 }
 
 void ThreadPool::run(int64_t num_tasks, TaskFn fn, void* closure) noexcept {
@@ -66,7 +75,7 @@ void ThreadPool::run(int64_t num_tasks, TaskFn fn, void* closure) noexcept {
   if (num_tasks == 1 || num_threads_ == 1 || t_in_region) {
     const bool outer = t_in_region;
     t_in_region = true;
-    for (int64_t task = 0; task < num_tasks; ++task) fn(closure, task, 0);
+    for (int64_t task = 0; task < num_tasks; ++task) fn(closure, task, t_thread);
     t_in_region = outer;
     return;
   }
@@ -86,8 +95,7 @@ void ThreadPool::run(int64_t num_tasks, TaskFn fn, void* closure) noexcept {
   while (pending_.load(std::memory_order_acquire) != 0) NODEGRAD_CPU_RELAX();
 }
 
-void ThreadPool::worker_main(int thread) {
-  uint64_t seen = generation_.load(std::memory_order_acquire);
+void ThreadPool::worker_main(int thread, uint64_t seen) {
   for (;;) {
     // Spin for a short while, then sleep until a new generation or stop.
     const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace nodegrad::runtime {
@@ -36,17 +37,21 @@ class ThreadPool {
 
   template <typename F>
   void parallel_for(int64_t num_tasks, F&& fn) noexcept {
-    run(num_tasks, [](void* c, int64_t task, int thread) { (*static_cast<F*>(c))(task, thread); },
+    using Fn = std::remove_reference_t<F>;  // F is a reference type when fn is an lvalue
+    run(num_tasks, [](void* c, int64_t task, int thread) { (*static_cast<Fn*>(c))(task, thread); },
         const_cast<void*>(static_cast<const void*>(&fn)));
   }
 
   // True while the calling thread is executing a task of some pool.
   static bool in_parallel_region() noexcept;
+  // The `thread` index of the task the calling thread is running (0 outside a parallel region). Nested
+  // parallel_for calls run inline with this index, so per-thread scratch stays private to its thread.
+  static int current_thread() noexcept;
 
  private:
   void start_workers();
   void stop_workers();
-  void worker_main(int thread);
+  void worker_main(int thread, uint64_t seen);
   void run_tasks(int thread) noexcept;
 
   int num_threads_ = 1;

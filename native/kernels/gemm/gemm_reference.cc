@@ -21,11 +21,4 @@ void gemm_f32_reference(int64_t m, int64_t n, int64_t k, const float* a, int64_t
   }
 }
 
-// Placeholder driver until the blocked implementation lands: correct, single-threaded.
-runtime::Status gemm_f32(runtime::Context&, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
-                         const float* b, int64_t ldb, float* c, int64_t ldc, const GemmOptions& options) noexcept {
-  gemm_f32_reference(m, n, k, a, lda, b, ldb, c, ldc, options);
-  return runtime::Status::ok;
-}
-
 }  // namespace nodegrad::kernels

@@ -1,0 +1,194 @@
+// Blocked single-precision GEMM: the BLIS loop nest around the micro-kernels of gemm_ukernel.h.
+//
+//   for jc in n step NC          one B block (kc x nc) per (jc, pc), packed once, shared by all threads
+//     for pc in k step KC        k blocks run in order; block 0 applies beta, later ones accumulate
+//       pack B                   (in parallel over its panels)
+//       for each task            an (MC row block) x (column chunk) piece of C, run in parallel
+//         pack A                 into the running thread's own workspace
+//         for jr in chunk step NR, ir in block step MR: one micro-kernel call per register tile
+//
+// The tile grid depends only on m, n, k and the ISA (never on the thread count), and k is never split
+// across threads, so results are bitwise identical for any thread count. Edge tiles run the micro-kernel on
+// a scratch tile and merge the valid part, so nothing outside the given m x n block of C is read or
+// written. Small problems read A (transposed) and B (not transposed) in place: packing would cost more than
+// it saves. Layout, alpha/beta and NaN conventions: gemm.h.
+#include "gemm.h"
+
+#include "gemm_config.h"
+#include "gemm_pack.h"
+
+namespace nodegrad::kernels {
+
+using runtime::Isa;
+using runtime::Slot;
+using runtime::ThreadPool;
+
+GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+    // Zen 5: a 256 x 32 B micro-panel (32 KiB) stays in the 48 KiB L1d; a 504 x 256 A block (504 KiB)
+    // fills half the 1 MiB L2; B blocks of 256 x 4096 (4 MiB) live in the shared L3.
+    case Isa::avx512: return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 504, 256, 4096};
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+    case Isa::avx2: return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 504, 256, 4096};
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+    case Isa::neon: return {gemm_ukernel_f32_8x12__neon, "gemm_ukernel_f32_8x12__neon", 8, 12, 256, 256, 4092};
+#endif
+    default: return {gemm_ukernel_f32_4x4__scalar, "gemm_ukernel_f32_4x4__scalar", 4, 4, 128, 256, 4096};
+  }
+}
+
+namespace {
+
+constexpr int kMaxTile = 14 * 32;               // the largest mr * nr of any micro-kernel
+constexpr double kParallelMinFlops = 1 << 23;   // below this, waking workers costs more than it saves
+constexpr int64_t kTasksPerThread = 4;          // enough tasks to balance uneven row blocks
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+struct Problem {
+  GemmConfigF32 cfg;
+  int64_t m, n, k;
+  const float* a;
+  int64_t lda;
+  const float* b;
+  int64_t ldb;
+  float* c;
+  int64_t ldc;
+  GemmOptions o;
+  bool direct_a, direct_b;  // read A / B in place for full tiles (small problems)
+  int64_t mc, kc, nc;       // block sizes, balanced so the last block is not a sliver
+
+  // Addresses of op(A)(i, p) and op(B)(p, j).
+  const float* a_at(int64_t i, int64_t p) const { return o.trans_a ? a + p * lda + i : a + i * lda + p; }
+  const float* b_at(int64_t p, int64_t j) const { return o.trans_b ? b + j * ldb + p : b + p * ldb + j; }
+};
+
+// One (jc, pc) block: columns [jc, jc + nc) of C, k range [pc, pc + kc), its packed B and the beta to apply.
+struct Block {
+  int64_t jc, nc, pc, kc;
+  float beta;
+  float* packed_b;  // all panels; when direct_b, only the trailing partial panel
+};
+
+// Packs B panels [first, last) of the block (all of them, or only the partial one when B is read in place).
+void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last) {
+  const int nr = P.cfg.nr;
+  const int64_t j0 = first * nr, j1 = min64(last * nr, B.nc);
+  if (j0 >= j1) return;
+  if (P.direct_b) {
+    const int64_t full = B.nc / nr * nr;
+    if (j1 > full) gemm_pack_b_f32(nr, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, false, B.packed_b);
+    return;
+  }
+  gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, B.packed_b + first * B.kc * nr);
+}
+
+// Rows [ic, ic + mc) x block columns [j0, j1) of C; packed_a is this thread's scratch (mc x kc).
+void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t j0, int64_t j1, float* packed_a) {
+  const int MR = P.cfg.mr, NR = P.cfg.nr;
+  const int64_t full_rows = mc / MR * MR;
+  if (!P.direct_a) {
+    gemm_pack_a_f32(MR, mc, B.kc, P.a_at(ic, B.pc), P.lda, P.o.trans_a, packed_a);
+  } else if (full_rows < mc) {
+    gemm_pack_a_f32(MR, mc - full_rows, B.kc, P.a_at(ic + full_rows, B.pc), P.lda, true, packed_a);
+  }
+  alignas(64) float tile[kMaxTile];
+  for (int64_t jr = j0; jr < j1; jr += NR) {
+    const int64_t nr = min64(NR, B.nc - jr);
+    const float* bp = B.packed_b + jr / NR * B.kc * NR;
+    int64_t b_step = NR;
+    if (P.direct_b) {
+      const bool full = nr == NR;
+      bp = full ? P.b_at(B.pc, B.jc + jr) : B.packed_b;
+      b_step = full ? P.ldb : NR;
+    }
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+      const int64_t mr = min64(MR, mc - ir);
+      const float* ap = packed_a + ir / MR * B.kc * MR;
+      int64_t a_step = MR;
+      if (P.direct_a) {
+        const bool full = mr == MR;
+        ap = full ? P.a_at(ic + ir, B.pc) : packed_a;
+        a_step = full ? P.lda : MR;
+      }
+      float* cp = P.c + (ic + ir) * P.ldc + B.jc + jr;
+      if (mr == MR && nr == NR) {
+        P.cfg.ukernel(B.kc, ap, a_step, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
+      } else {
+        P.cfg.ukernel(B.kc, ap, a_step, bp, b_step, tile, NR, 1.0f, 0.0f);
+        gemm_merge_tile_f32(mr, nr, tile, NR, cp, P.ldc, P.o.alpha, B.beta);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+runtime::Status gemm_f32(runtime::Context& ctx, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                         const float* b, int64_t ldb, float* c, int64_t ldc, const GemmOptions& options) noexcept {
+  if (m <= 0 || n <= 0) return runtime::Status::ok;
+  if (k <= 0 || options.alpha == 0.0f) {
+    gemm_scale_c_f32(m, n, c, ldc, options.beta);
+    return runtime::Status::ok;
+  }
+  Problem P{gemm_config_f32(ctx.isa), m, n, k, a, lda, b, ldb, c, ldc, options, false, false, 0, 0, 0};
+  const int MR = P.cfg.mr, NR = P.cfg.nr;
+  P.kc = ceil_div(k, ceil_div(k, P.cfg.kc));
+  P.mc = round_up(ceil_div(m, ceil_div(m, P.cfg.mc)), MR);
+  P.nc = round_up(ceil_div(n, ceil_div(n, P.cfg.nc)), NR);
+  const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const bool direct = volume <= static_cast<double>(kGemmDirectMaxVolume);
+  P.direct_a = direct && options.trans_a;
+  P.direct_b = direct && !options.trans_b;
+
+  // Nested inside another kernel's parallel task: run serially on this thread with its own scratch.
+  ThreadPool& pool = ctx.pool;
+  const int self = ThreadPool::current_thread();
+  const int threads = ThreadPool::in_parallel_region() ? 1 : pool.num_threads();
+  const bool parallel = threads > 1 && 2.0 * volume >= kParallelMinFlops;
+
+  // Reserve all scratch up front (the calling thread may grow other threads' buffers while they idle).
+  float* packed_b = ctx.workspace.get_as<float>(self, Slot::gemm_pack_b, static_cast<size_t>(P.kc * P.nc));
+  if (packed_b == nullptr) return runtime::Status::out_of_memory;
+  for (int t = parallel ? 0 : self; t < (parallel ? threads : self + 1); ++t) {
+    if (ctx.workspace.get(t, Slot::gemm_pack_a, static_cast<size_t>(P.mc * P.kc) * sizeof(float)) == nullptr) {
+      return runtime::Status::out_of_memory;
+    }
+  }
+
+  const int64_t row_blocks = ceil_div(m, P.mc);
+  for (int64_t jc = 0; jc < n; jc += P.nc) {
+    const int64_t nc = min64(P.nc, n - jc);
+    const int64_t panels = ceil_div(nc, NR);
+    const int64_t chunks = parallel ? min64(panels, ceil_div(kTasksPerThread * threads, row_blocks)) : 1;
+    const int64_t chunk = round_up(ceil_div(nc, chunks), NR);
+    for (int64_t pc = 0; pc < k; pc += P.kc) {
+      const Block B{jc, nc, pc, min64(P.kc, k - pc), pc == 0 ? options.beta : 1.0f, packed_b};
+      auto task = [&](int64_t t, int thread) {
+        const int64_t ic = t / chunks * P.mc, j0 = t % chunks * chunk;
+        if (j0 >= nc) return;
+        float* packed_a = ctx.workspace.get_as<float>(thread, Slot::gemm_pack_a, static_cast<size_t>(P.mc * P.kc));
+        run_task(P, B, ic, min64(P.mc, m - ic), j0, min64(j0 + chunk, nc), packed_a);
+      };
+      if (parallel) {
+        const int64_t groups = P.direct_b ? 1 : min64(panels, 4 * threads);
+        const int64_t per_group = ceil_div(panels, groups);
+        pool.parallel_for(groups, [&](int64_t g, int) {
+          pack_b_panels(P, B, g * per_group, min64((g + 1) * per_group, panels));
+        });
+        pool.parallel_for(row_blocks * chunks, task);
+      } else {
+        pack_b_panels(P, B, 0, panels);
+        for (int64_t t = 0; t < row_blocks * chunks; ++t) task(t, self);
+      }
+    }
+  }
+  return runtime::Status::ok;
+}
+
+}  // namespace nodegrad::kernels
