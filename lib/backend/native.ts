@@ -15,7 +15,7 @@ export interface NativeAddon extends Omit<Kernels, 'name'> {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   workspaceBytes(): number;
-  /** The measured FP32 FMA peak of one core for `isa`, in GFLOP/s (bench/suites/peak.ts). */
+  /** The FP32 FMA peak of one core for `isa` in GFLOP/s, timed by the thread's CPU clock (bench/suites/peak.ts). */
   benchPeak(isa: string, iterations: number): number;
 }
 

@@ -1,6 +1,8 @@
 #include "args.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 namespace nodegrad::binding {
@@ -23,11 +25,25 @@ const char* typed_array_name(napi_typedarray_type type) {
   }
 }
 
+// As JS's String(v) for the values messages show (NaN, ±Infinity, integers, short decimals), so both
+// backends word an error the same way.
 std::string format_number(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  if (v == 0) return "0";
+  char buf[64];
+  if (v == std::floor(v) && std::fabs(v) < 1e21) {
+    // JS prints the shortest round-trip digits padded with zeros: 2^60 is "1152921504606847000".
+    const std::string sci(buf, std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific).ptr);
+    const size_t e = sci.find('e');
+    std::string digits;
+    for (size_t i = 0; i < e; ++i) {
+      if (sci[i] >= '0' && sci[i] <= '9') digits += sci[i];
+    }
+    digits.resize(static_cast<size_t>(std::atoi(sci.c_str() + e + 1)) + 1, '0');
+    return (v < 0 ? "-" : "") + digits;
+  }
+  return std::string(buf, std::to_chars(buf, buf + sizeof(buf), v).ptr);
 }
 
 bool is_detached(const Napi::TypedArray& array) {

@@ -91,7 +91,7 @@ export function checkedMul(op: string, a: number, b: number, what: string): numb
 /** Elements spanned by `rows` rows of `cols` with leading dimension ld: (rows−1)·ld + cols, or 0. */
 export function checkedSpan(op: string, rows: number, cols: number, ld: number, what: string): number {
   if (rows === 0 || cols === 0) return 0;
-  const r = checkedMul(op, rows - 1, ld, what) + cols;
+  const r = (rows - 1) * ld + cols; // the same message as the binding's Args::span
   if (r > MAX_SIZE) throw rangeError(op, `${what} overflows`);
   return r;
 }

@@ -31,6 +31,8 @@ export function gemm(
   c: FloatArray,
   ldc: number,
 ): void {
+  // The binding counts its arguments; so does the twin, so a missing one gets the same message.
+  if (arguments.length !== 13) throw new TypeError(`nodegrad.gemm: expected 13 arguments, got ${arguments.length}`);
   checkGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   for (let i = 0; i < m; i++) {
     const ci = i * ldc;

@@ -10,6 +10,12 @@ namespace nodegrad::kernels {
 void gemm_ukernel_f32_6x16__avx2(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                  float* c, int64_t ldc, float alpha, float beta) noexcept {
   constexpr int MR = 6;
+  // Start fetching the C tile now: its rows (often 4 KiB apart) would otherwise miss at the end.
+#pragma GCC unroll 6
+  for (int i = 0; i < MR; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+  }
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
