@@ -3,6 +3,7 @@
 // the JS twin (the native backend falls back per method).
 #include <string>
 
+#include "../kernels/elementwise/softmax.h"
 #include "../kernels/elementwise/unary.h"
 #include "args.h"
 #include "families.h"
@@ -47,11 +48,54 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// outer, dim, inner as sizes and their overflow-checked product, as the twin's checkOdi.
+int64_t odi(const Args& args, int64_t* outer, int64_t* dim, int64_t* inner) {
+  *outer = args.size(0, "outer");
+  *dim = args.size(1, "dim");
+  *inner = args.size(2, "inner");
+  return args.mul(args.mul(*outer, *dim, "outer * dim"), *inner, "outer * dim * inner");
+}
+
+// softmax / logSoftmax(outer, dim, inner, x, out)
+template <bool kLog>
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args args(info, kLog ? "logSoftmax" : "softmax", 5);
+  int64_t outer, dim, inner;
+  const int64_t n = odi(args, &outer, &dim, &inner);
+  const F32Array x = args.f32(3, "x");
+  args.require_length(x, "x", n);
+  const F32Array out = args.f32(4, "out");
+  args.require_length(out, "out", n);
+  kernels::softmax_f32(context(info.Env()), kLog, outer, dim, inner, x.data, out.data);
+  return info.Env().Undefined();
+}
+
+// softmaxBackward / logSoftmaxBackward(outer, dim, inner, y, gy, gx)
+template <bool kLog>
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  Args args(info, kLog ? "logSoftmaxBackward" : "softmaxBackward", 6);
+  int64_t outer, dim, inner;
+  const int64_t n = odi(args, &outer, &dim, &inner);
+  F32Array arrays[3];
+  const char* names[3] = {"y", "gy", "gx"};
+  for (int j = 0; j < 3; ++j) {
+    arrays[j] = args.f32(3 + j, names[j]);
+    args.require_length(arrays[j], names[j], n);
+  }
+  kernels::softmax_backward_f32(context(info.Env()), kLog, outer, dim, inner, arrays[0].data, arrays[1].data,
+                                arrays[2].data);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void register_elementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("unaryBackward", Napi::Function::New(env, UnaryBackward, "unaryBackward"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax<false>, "softmax"));
+  exports.Set("logSoftmax", Napi::Function::New(env, Softmax<true>, "logSoftmax"));
+  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward<false>, "softmaxBackward"));
+  exports.Set("logSoftmaxBackward", Napi::Function::New(env, SoftmaxBackward<true>, "logSoftmaxBackward"));
 }
 
 }  // namespace nodegrad::binding

@@ -115,3 +115,9 @@ template <typename F>
 inline void vfor(int64_t n, F body) {
   for (int64_t i = 0; i < n; i += kWidth) body(i, n - i < kWidth ? n - i : kWidth);
 }
+
+// True in lanes [0, len), for masking a partial vector's padding (0 <= len <= kWidth).
+inline vm vtail_mask(int64_t len) {
+  static const float kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  return vlt(vload(kIota), vset(static_cast<float>(len)));
+}
