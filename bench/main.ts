@@ -6,6 +6,7 @@
 import { allThreads, Reporter, type BenchOptions, type Suite } from './harness.js';
 import { cpuInfo, getBackend, nativeUnavailableReason } from '../lib/index.js';
 import { convSuite } from './suites/conv.js';
+import { elementwiseSuite } from './suites/elementwise.js';
 import { gemmSuite } from './suites/gemm.js';
 import { opsSuite } from './suites/ops.js';
 import { peakSuite } from './suites/peak.js';
@@ -15,7 +16,7 @@ import { tfjsSuite } from './suites/tfjs.js';
 import { vsPytorchSuite } from './suites/vs_pytorch.js';
 import { writeReport } from './report.js';
 
-const suites: Suite[] = [peakSuite, gemmSuite, opsSuite, convSuite, poolSuite, trainSuite, tfjsSuite, vsPytorchSuite];
+const suites: Suite[] = [peakSuite, gemmSuite, opsSuite, elementwiseSuite, convSuite, poolSuite, trainSuite, tfjsSuite, vsPytorchSuite];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
