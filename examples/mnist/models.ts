@@ -3,36 +3,7 @@
  * their state dicts have PyTorch's key names (0.weight, 0.bias, 3.weight, ...) and a saved file loads in
  * PyTorch with `model.load_state_dict(safetensors.torch.load_file(path))` unchanged.
  */
-import { conv2d, maxPool2d, nn, zeros, type Tensor } from '../../lib/index.js';
-
-/**
- * A 2-D convolution layer (stride 1) over the conv2d op, initialised as PyTorch's nn.Conv2d: weight
- * kaiming-uniform with a = √5, bias U(−1/√fanIn, 1/√fanIn). Here until nn has its own Conv2d.
- */
-export class Conv2d extends nn.Module {
-  weight: nn.Parameter;
-  bias: nn.Parameter;
-
-  constructor(inChannels: number, outChannels: number, kernelSize: number, readonly padding = 0) {
-    super();
-    this.weight = new nn.Parameter(zeros([outChannels, inChannels, kernelSize, kernelSize]));
-    this.bias = new nn.Parameter(zeros([outChannels]));
-    nn.init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    const bound = 1 / Math.sqrt(inChannels * kernelSize * kernelSize);
-    nn.init.uniform_(this.bias, -bound, bound);
-  }
-
-  override forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { padding: this.padding });
-  }
-}
-
-/** 2×2 max pooling with stride 2. */
-export class MaxPool2d extends nn.Module {
-  override forward(x: Tensor): Tensor {
-    return maxPool2d(x, 2);
-  }
-}
+import { nn } from '../../lib/index.js';
 
 /**
  * LeNet-5 (modern form: ReLU and max pooling), input [N, 1, 28, 28] → logits [N, 10]:
@@ -41,12 +12,12 @@ export class MaxPool2d extends nn.Module {
  */
 export function lenet5(): nn.Sequential {
   return new nn.Sequential(
-    new Conv2d(1, 6, 5, 2),
+    new nn.Conv2d(1, 6, 5, { padding: 2 }),
     new nn.ReLU(),
-    new MaxPool2d(),
-    new Conv2d(6, 16, 5),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5),
     new nn.ReLU(),
-    new MaxPool2d(),
+    new nn.MaxPool2d(2),
     new nn.Flatten(),
     new nn.Linear(16 * 5 * 5, 120),
     new nn.ReLU(),
