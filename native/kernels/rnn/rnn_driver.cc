@@ -5,8 +5,28 @@
 
 namespace nodegrad::kernels::rnn_detail {
 
+#define NODEGRAD_RNN_GATES(isa)                                                                      \
+  switch (mode) {                                                                                     \
+    case RnnMode::rnn_tanh: return {rnn_gates_tanh_f32__##isa, rnn_gates_grad_tanh_f32__##isa};     \
+    case RnnMode::rnn_relu: return {rnn_gates_relu_f32__##isa, rnn_gates_grad_relu_f32__##isa};     \
+    case RnnMode::lstm: return {lstm_gates_f32__##isa, lstm_gates_grad_f32__##isa};                 \
+    case RnnMode::gru: return {gru_gates_f32__##isa, gru_gates_grad_f32__##isa};                    \
+  }                                                                                                   \
+  break;
+
 GateKernels select_gate_kernels(runtime::Isa isa, RnnMode mode) noexcept {
-  (void)isa;
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX2)
+    case runtime::Isa::avx2: NODEGRAD_RNN_GATES(avx2)
+#endif
+#if defined(NODEGRAD_HAVE_AVX512)
+    case runtime::Isa::avx512: NODEGRAD_RNN_GATES(avx512)
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+    case runtime::Isa::neon: NODEGRAD_RNN_GATES(neon)
+#endif
+    default: break;
+  }
   switch (mode) {
     case RnnMode::rnn_tanh: return {rnn_gates_tanh_f32__scalar, rnn_gates_grad_tanh_f32__scalar};
     case RnnMode::rnn_relu: return {rnn_gates_relu_f32__scalar, rnn_gates_grad_relu_f32__scalar};
@@ -15,6 +35,7 @@ GateKernels select_gate_kernels(runtime::Isa isa, RnnMode mode) noexcept {
   }
   return {rnn_gates_tanh_f32__scalar, rnn_gates_grad_tanh_f32__scalar};
 }
+#undef NODEGRAD_RNN_GATES
 
 void copy_or_zero(float* dst, const float* src, int64_t n) noexcept {
   if (n <= 0) return;

@@ -45,13 +45,26 @@ struct RnnGateGradRow {
 using RnnGateFn = void (*)(const RnnGateRow&) noexcept;
 using RnnGateGradFn = void (*)(const RnnGateGradRow&) noexcept;
 
-void rnn_gates_tanh_f32__scalar(const RnnGateRow& r) noexcept;
-void rnn_gates_relu_f32__scalar(const RnnGateRow& r) noexcept;
-void lstm_gates_f32__scalar(const RnnGateRow& r) noexcept;
-void gru_gates_f32__scalar(const RnnGateRow& r) noexcept;
-void rnn_gates_grad_tanh_f32__scalar(const RnnGateGradRow& r) noexcept;
-void rnn_gates_grad_relu_f32__scalar(const RnnGateGradRow& r) noexcept;
-void lstm_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept;
-void gru_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept;
+// One set per ISA: __scalar (plain C++, std::tanh/std::exp, the reference) always; __avx2, __avx512 and
+// __neon from rnn_gates_simd.h over the SIMD vocabulary.
+#define NODEGRAD_RNN_GATE_KERNELS(isa)                                 \
+  void rnn_gates_tanh_f32__##isa(const RnnGateRow& r) noexcept;         \
+  void rnn_gates_relu_f32__##isa(const RnnGateRow& r) noexcept;         \
+  void lstm_gates_f32__##isa(const RnnGateRow& r) noexcept;             \
+  void gru_gates_f32__##isa(const RnnGateRow& r) noexcept;              \
+  void rnn_gates_grad_tanh_f32__##isa(const RnnGateGradRow& r) noexcept; \
+  void rnn_gates_grad_relu_f32__##isa(const RnnGateGradRow& r) noexcept; \
+  void lstm_gates_grad_f32__##isa(const RnnGateGradRow& r) noexcept;     \
+  void gru_gates_grad_f32__##isa(const RnnGateGradRow& r) noexcept;
+
+NODEGRAD_RNN_GATE_KERNELS(scalar)
+#if defined(__x86_64__) || defined(_M_X64)
+NODEGRAD_RNN_GATE_KERNELS(avx2)
+NODEGRAD_RNN_GATE_KERNELS(avx512)
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+NODEGRAD_RNN_GATE_KERNELS(neon)
+#endif
+#undef NODEGRAD_RNN_GATE_KERNELS
 
 }  // namespace nodegrad::kernels
