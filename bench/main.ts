@@ -11,12 +11,13 @@ import { gemmSuite } from './suites/gemm.js';
 import { opsSuite } from './suites/ops.js';
 import { peakSuite } from './suites/peak.js';
 import { poolSuite } from './suites/pool.js';
+import { rnnSuite } from './suites/rnn.js';
 import { trainSuite } from './suites/train.js';
 import { tfjsSuite } from './suites/tfjs.js';
 import { vsPytorchSuite } from './suites/vs_pytorch.js';
 import { writeReport } from './report.js';
 
-const suites: Suite[] = [peakSuite, gemmSuite, opsSuite, elementwiseSuite, convSuite, poolSuite, trainSuite, tfjsSuite, vsPytorchSuite];
+const suites: Suite[] = [peakSuite, gemmSuite, opsSuite, elementwiseSuite, convSuite, poolSuite, rnnSuite, trainSuite, tfjsSuite, vsPytorchSuite];
 
 function parseArgs(argv: string[]): { names: string[]; options: BenchOptions } {
   const names: string[] = [];
