@@ -43,3 +43,5 @@ export { conv1d, conv2d } from './conv.js';
 export type { Conv1dOptions, Conv2dOptions } from './conv.js';
 export { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './pool.js';
 export type { AvgPool2dOptions, MaxPool2dOptions, Pool2dOptions } from './pool.js';
+export { gruCell, lstmCell, rnnCell, rnnSequence } from './rnn.js';
+export type { RnnLayerWeights, RnnMode, RnnSequenceOptions, RnnSequenceResult } from './rnn.js';

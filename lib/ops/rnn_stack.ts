@@ -26,6 +26,14 @@ export interface RnnWeights {
   bHh: FloatArray | null;
 }
 
+/** Gradient buffers of one layer and direction; null entries are not computed. */
+export interface RnnGrads {
+  wIh: FloatArray | null;
+  wHh: FloatArray | null;
+  bIh: FloatArray | null;
+  bHh: FloatArray | null;
+}
+
 /** What backward needs: each layer's input and each (layer, direction)'s reserve. */
 export interface RnnStackSaved {
   inputs: FloatArray[];
@@ -75,7 +83,7 @@ export function rnnStackForward(
 export function rnnStackBackward(
   k: Kernels, c: RnnStackConfig, saved: RnnStackSaved, weights: RnnWeights[], dy: FloatArray | null,
   dhN: FloatArray | null, dcN: FloatArray | null, dx: FloatArray | null, dh0: FloatArray | null,
-  dc0: FloatArray | null, grads: (RnnWeights | null)[],
+  dc0: FloatArray | null, grads: (RnnGrads | null)[],
 ): void {
   const D = dirs(c), H = c.hiddenSize, BH = c.B * H, N = c.T * c.B;
   let dOut = dy;
