@@ -17,6 +17,8 @@ export interface NativeAddon extends Omit<Kernels, 'name'> {
   workspaceBytes(): number;
   /** The FP32 FMA peak of one core for `isa` in GFLOP/s, timed by the thread's CPU clock (bench/suites/peak.ts). */
   benchPeak(isa: string, iterations: number): number;
+  /** Debug: the FP control bits (MXCSR without exception flags, or FPCR) of the calling thread. */
+  fpControl(): number;
 }
 
 // lib/backend/native.ts and dist/backend/native.js both sit two levels below the package root.
@@ -42,7 +44,7 @@ export function nativeError(): string | null {
   return loadError;
 }
 
-const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'benchPeak']);
+const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'benchPeak', 'fpControl']);
 
 /**
  * Every kernel the addon exports, over the JS twin: a kernel whose native version has not been written yet

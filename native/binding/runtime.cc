@@ -1,6 +1,9 @@
-// Runtime exports: cpuInfo(), setNumThreads(n), getNumThreads(), workspaceBytes().
-// Creates this environment's Context from NODEGRAD_ISA / NODEGRAD_NUM_THREADS at load.
+// Runtime exports: cpuInfo(), setNumThreads(n), getNumThreads(), workspaceBytes(), fpControl().
+// Creates this environment's Context from NODEGRAD_ISA / NODEGRAD_NUM_THREADS (and the test-only
+// NODEGRAD_WORKSPACE_CAP_BYTES) at load; a bad value throws a RangeError naming the variable.
+#include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <initializer_list>
 #include <string>
 #include <thread>
@@ -58,16 +61,40 @@ Isa choose_isa(Napi::Env env, const runtime::CpuFeatures& f) {
   return isa;
 }
 
+// A decimal integer in [min, max] made of digits only (no sign, space or exponent), or -1.
+int64_t parse_count(const char* text, int64_t min, int64_t max) {
+  int64_t n = 0;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p < '0' || *p > '9' || n > max) return -1;
+    n = n * 10 + (*p - '0');
+  }
+  return *text != '\0' && n >= min && n <= max ? n : -1;
+}
+
 int choose_threads(Napi::Env env) {
   const char* forced = std::getenv("NODEGRAD_NUM_THREADS");
-  if (forced == nullptr || *forced == '\0') return available_parallelism();
-  char* end = nullptr;
-  const long n = std::strtol(forced, &end, 10);
-  if (*end != '\0' || n < 1 || n > kMaxThreads) {
+  if (forced == nullptr || *forced == '\0') {
+    const int n = available_parallelism();
+    return n < kMaxThreads ? n : kMaxThreads;
+  }
+  const int64_t n = parse_count(forced, 1, kMaxThreads);
+  if (n < 0) {
     throw Napi::RangeError::New(env, std::string("nodegrad: expected NODEGRAD_NUM_THREADS to be an integer in [1, ") +
                                          std::to_string(kMaxThreads) + "], got '" + forced + "'");
   }
   return static_cast<int>(n);
+}
+
+// Test-only: a cap on each scratch buffer, so tests can make workspace allocation fail on purpose.
+size_t choose_workspace_cap(Napi::Env env) {
+  const char* forced = std::getenv("NODEGRAD_WORKSPACE_CAP_BYTES");
+  if (forced == nullptr || *forced == '\0') return SIZE_MAX;
+  const int64_t n = parse_count(forced, 0, runtime::kMaxSize);
+  if (n < 0) {
+    throw Napi::RangeError::New(env, std::string("nodegrad: expected NODEGRAD_WORKSPACE_CAP_BYTES to be a byte count, got '") +
+                                         forced + "'");
+  }
+  return static_cast<size_t>(n);
 }
 
 Napi::Value CpuInfo(const Napi::CallbackInfo& info) {
@@ -91,7 +118,12 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Args args(info, "setNumThreads", 1);
   const int64_t n = args.size(0, "n", 1, kMaxThreads);
   if (runtime::ThreadPool::in_parallel_region()) args.range_error("cannot change the thread count from inside a kernel");
-  context(info.Env()).set_num_threads(static_cast<int>(n));
+  try {
+    // The pool may end up smaller than n if the OS refuses threads; getNumThreads() tells.
+    context(info.Env()).set_num_threads(static_cast<int>(n));
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("nodegrad.setNumThreads: ") + e.what());
+  }
   return info.Env().Undefined();
 }
 
@@ -105,19 +137,43 @@ Napi::Value WorkspaceBytes(const Napi::CallbackInfo& info) {
   Args args(info, "workspaceBytes", 0);
   return Napi::Number::New(info.Env(), static_cast<double>(context(info.Env()).workspace.total_bytes()));
 }
+// Debug: the FP control bits of the calling thread (x86-64: MXCSR without the sticky exception flags;
+// arm64: FPCR), so tests can check that no kernel leaves flush-to-zero or a rounding mode behind.
+Napi::Value FpControl(const Napi::CallbackInfo& info) {
+  Args args(info, "fpControl", 0);
+  uint64_t bits = 0;
+#if defined(__x86_64__) && !defined(_MSC_VER)
+  uint32_t mxcsr = 0;
+  __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+  bits = mxcsr & ~uint32_t{0x3f};
+#elif defined(__aarch64__)
+  __asm__ volatile("mrs %0, fpcr" : "=r"(bits));
+#endif
+  return Napi::Number::New(info.Env(), static_cast<double>(bits));
+}
 }  // namespace
 
 runtime::Context& context(Napi::Env env) { return *env.GetInstanceData<runtime::Context>(); }
 
 void register_runtime(Napi::Env env, Napi::Object exports) {
   const runtime::CpuFeatures f = runtime::detect_cpu_features();
-  auto* ctx = new runtime::Context(choose_isa(env, f), choose_threads(env));
+  const Isa isa = choose_isa(env, f);
+  const int threads = choose_threads(env);
+  const size_t cap = choose_workspace_cap(env);
+  runtime::Context* ctx = nullptr;
+  try {
+    ctx = new runtime::Context(isa, threads);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string("nodegrad: could not create the runtime: ") + e.what());
+  }
+  ctx->workspace.set_cap(cap);
   // Freed (workers joined) when this environment tears down: worker exit, terminate() or process exit.
   env.SetInstanceData<runtime::Context>(ctx);
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("workspaceBytes", Napi::Function::New(env, WorkspaceBytes, "workspaceBytes"));
+  exports.Set("fpControl", Napi::Function::New(env, FpControl, "fpControl"));
 }
 
 }  // namespace nodegrad::binding

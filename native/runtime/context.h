@@ -1,6 +1,8 @@
 // Everything a kernel needs from the runtime: the chosen ISA, the thread pool and scratch memory.
 // One Context per addon instance (per Node environment); kernels receive it by reference and keep no
-// state of their own, so the C++ tests can build one without Node.
+// state of their own, so the C++ tests can build one without Node. A Context serves one kernel call at a
+// time: calls come from its environment's JS thread, and the caller's workspace slots (thread 0) are used
+// outside parallel regions too, so an async API must queue its jobs rather than run them side by side.
 #pragma once
 
 #include "cpu_features.h"

@@ -1,6 +1,7 @@
 #include "thread_pool.h"
 
 #include <chrono>
+#include <exception>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -39,11 +40,17 @@ void ThreadPool::set_num_threads(int num_threads) {
 
 void ThreadPool::start_workers() {
   stop_.store(false);
-  workers_.reserve(static_cast<size_t>(num_threads_ - 1));
-  // Workers start from the current generation, read here: a worker that starts after the caller has
-  // already published a job must still see that job as new (else both wait for each other forever).
-  const uint64_t start = generation_.load();
-  for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t, start] { worker_main(t, start); });
+  // If the OS refuses a thread (container limits, address space), run with the ones we got: run() waits
+  // for num_threads_ - 1 workers, so num_threads_ must count only threads that exist.
+  try {
+    workers_.reserve(static_cast<size_t>(num_threads_ - 1));
+    // Workers start from the current generation, read here: a worker that starts after the caller has
+    // already published a job must still see that job as new (else both wait for each other forever).
+    const uint64_t start = generation_.load();
+    for (int t = 1; t < num_threads_; ++t) workers_.emplace_back([this, t, start] { worker_main(t, start); });
+  } catch (const std::exception&) {
+  }
+  num_threads_ = 1 + static_cast<int>(workers_.size());
 }
 
 void ThreadPool::stop_workers() {

@@ -28,9 +28,10 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  // Total threads that take part in a parallel_for, the caller included (>= 1).
+  // Total threads that take part in a parallel_for, the caller included (>= 1). Can be lower than asked
+  // for when the OS refuses to create threads.
   int num_threads() const noexcept { return num_threads_; }
-  // Stops and restarts the workers; must not be called from inside a task.
+  // Stops and restarts the workers (waiting for a running job); must not be called from inside a task.
   void set_num_threads(int num_threads);
 
   void run(int64_t num_tasks, TaskFn fn, void* closure) noexcept;

@@ -54,6 +54,7 @@ void* Workspace::get(int thread, Slot slot, size_t bytes) noexcept {
   // Grow geometrically so a slowly increasing request does not reallocate every call.
   size_t grown = bytes < b.bytes + b.bytes / 2 ? b.bytes + b.bytes / 2 : bytes;
   if (grown > cap_bytes_) grown = bytes;
+  if (grown > SIZE_MAX - kHugePage) return nullptr;  // the rounding below would wrap
   const bool huge = grown >= kHugePage;
   if (huge) grown = (grown + kHugePage - 1) / kHugePage * kHugePage;
   void* p = aligned_alloc_bytes(grown == 0 ? kAlign : grown, huge ? kHugePage : kAlign);

@@ -29,6 +29,7 @@ class Workspace {
 
   template <typename T>
   T* get_as(int thread, Slot slot, size_t count) noexcept {
+    if (count > SIZE_MAX / sizeof(T)) return nullptr;
     return static_cast<T*>(get(thread, slot, count * sizeof(T)));
   }
 
