@@ -1,0 +1,166 @@
+/**
+ * One valid call per native kernel export, for the suites that treat every binding alike: determinism
+ * across thread counts, worker_threads, FP environment, detached/resized/offset/shared buffers. Add an
+ * entry when a binding function lands; `uncoveredExports()` lists the ones still missing (shown as todo).
+ */
+import { jsKernels } from '../../lib/backend/js/index.js';
+import type { Rng } from '../helpers/rng.js';
+
+export interface ArraySpec {
+  /** Argument position. */
+  index: number;
+  /** The argument's name in the binding's error messages. */
+  name: string;
+  /** Written by the kernel (compared bitwise across runs); inputs must come back unchanged. */
+  output: boolean;
+}
+
+export interface BindingCase {
+  /** The addon export called. */
+  fn: string;
+  label: string;
+  /** Fresh valid arguments. `big` sizes are large enough for the thread pool to split the work. */
+  args(r: Rng, big: boolean): unknown[];
+  /** Every Float32Array argument. */
+  arrays: ArraySpec[];
+}
+
+export type Addon = Record<string, (...args: unknown[]) => unknown>;
+
+const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'fpControl']);
+
+const f32 = (r: Rng, n: number) => r.f32(n, -1, 1);
+
+function gemmCase(transA: boolean, transB: boolean, ldPad: number): BindingCase {
+  return {
+    fn: 'gemm',
+    label: `gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}${ldPad ? ' padded ld' : ''}`,
+    args(r, big) {
+      const [m, n, k] = big ? [203, 157, 131] : [7, 9, 5];
+      const [ar, ac] = transA ? [k, m] : [m, k];
+      const [br, bc] = transB ? [n, k] : [k, n];
+      const lda = ac + ldPad, ldb = bc + ldPad, ldc = n + ldPad;
+      return [transA, transB, m, n, k, 0.75, f32(r, ar * lda), lda, f32(r, br * ldb), ldb, -0.5, f32(r, m * ldc), ldc];
+    },
+    arrays: [
+      { index: 6, name: 'a', output: false },
+      { index: 8, name: 'b', output: false },
+      { index: 11, name: 'c', output: true },
+    ],
+  };
+}
+
+type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
+const GATES: Record<RnnMode, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
+
+function rnnShape(big: boolean) {
+  return big ? { T: 6, B: 9, I: 37, H: 48 } : { T: 3, B: 2, I: 5, H: 4 };
+}
+
+function rnnForwardArgs(mode: RnnMode, r: Rng, big: boolean): unknown[] {
+  const { T, B, I, H } = rnnShape(big);
+  const G = GATES[mode] * H;
+  const lstm = mode === 'lstm';
+  const reserve = new Float32Array(jsKernels.rnnReserveSize(mode, T, B, H));
+  return [
+    mode, T, B, I, H, false, false,
+    f32(r, T * B * I), I, f32(r, B * H), lstm ? f32(r, B * H) : null,
+    f32(r, G * I), f32(r, G * H), f32(r, G), f32(r, G),
+    new Float32Array(T * B * H), H, new Float32Array(B * H), lstm ? new Float32Array(B * H) : null, reserve,
+  ];
+}
+
+function rnnForwardCase(mode: RnnMode): BindingCase {
+  const arrays: ArraySpec[] = [
+    { index: 7, name: 'x', output: false },
+    { index: 9, name: 'h0', output: false },
+    { index: 11, name: 'wIh', output: false },
+    { index: 12, name: 'wHh', output: false },
+    { index: 13, name: 'bIh', output: false },
+    { index: 14, name: 'bHh', output: false },
+    { index: 15, name: 'y', output: true },
+    { index: 17, name: 'hN', output: true },
+    { index: 19, name: 'reserve', output: true },
+  ];
+  if (mode === 'lstm') arrays.push({ index: 10, name: 'c0', output: false }, { index: 18, name: 'cN', output: true });
+  return { fn: 'rnnForward', label: `rnnForward ${mode}`, args: (r, big) => rnnForwardArgs(mode, r, big), arrays };
+}
+
+function rnnBackwardCase(mode: RnnMode): BindingCase {
+  const lstm = mode === 'lstm';
+  const arrays: ArraySpec[] = [
+    { index: 7, name: 'x', output: false },
+    { index: 9, name: 'wIh', output: false },
+    { index: 10, name: 'wHh', output: false },
+    { index: 11, name: 'reserve', output: false },
+    { index: 12, name: 'dy', output: false },
+    { index: 14, name: 'dhN', output: false },
+    { index: 16, name: 'dx', output: true },
+    { index: 18, name: 'dh0', output: true },
+    { index: 20, name: 'dwIh', output: true },
+    { index: 21, name: 'dwHh', output: true },
+    { index: 22, name: 'dbIh', output: true },
+    { index: 23, name: 'dbHh', output: true },
+  ];
+  if (lstm) arrays.push({ index: 15, name: 'dcN', output: false }, { index: 19, name: 'dc0', output: true });
+  return {
+    fn: 'rnnBackward',
+    label: `rnnBackward ${mode}`,
+    args(r, big) {
+      const { T, B, I, H } = rnnShape(big);
+      const G = GATES[mode] * H;
+      // The reserve comes from the JS twin's forward: same layout, and it keeps this case independent of
+      // the native forward.
+      const fwd = rnnForwardArgs(mode, r, big);
+      (jsKernels.rnnForward as (...a: unknown[]) => void)(...fwd);
+      const [x, wIh, wHh, reserve] = [fwd[7], fwd[11], fwd[12], fwd[19]];
+      return [
+        mode, T, B, I, H, false, false, x, I, wIh, wHh, reserve,
+        f32(r, T * B * H), H, f32(r, B * H), lstm ? f32(r, B * H) : null,
+        f32(r, T * B * I), I, f32(r, B * H), lstm ? f32(r, B * H) : null,
+        f32(r, G * I), f32(r, G * H), f32(r, G), f32(r, G),
+      ];
+    },
+    arrays,
+  };
+}
+
+export const bindingCases: BindingCase[] = [
+  gemmCase(false, false, 0),
+  gemmCase(true, false, 3),
+  gemmCase(false, true, 0),
+  gemmCase(true, true, 5),
+  ...(['rnn_tanh', 'lstm', 'gru'] as RnnMode[]).flatMap((m) => [rnnForwardCase(m), rnnBackwardCase(m)]),
+];
+
+/** Kernel exports of the loaded addon with no entry in bindingCases (sizes-only helpers excluded). */
+export function uncoveredExports(addon: Addon): string[] {
+  const covered = new Set(bindingCases.map((c) => c.fn));
+  return Object.keys(addon).filter(
+    (k) => typeof addon[k] === 'function' && !RUNTIME_EXPORTS.has(k) && !covered.has(k) && !/Size$/.test(k),
+  );
+}
+
+/** Calls the case's function on `addon` and returns the output arrays (and the return value, if any). */
+export function runCase(addon: Addon, c: BindingCase, args: unknown[]): unknown[] {
+  const ret = addon[c.fn](...args);
+  const outs: unknown[] = c.arrays.filter((a) => a.output && args[a.index] !== null).map((a) => args[a.index]);
+  if (ret !== undefined) outs.push(ret);
+  return outs;
+}
+
+/** A bitwise digest (FNV-1a over the raw bytes) of a case's outputs, for comparing runs across threads. */
+export function digest(outputs: unknown[]): string {
+  let h = 0x811c9dc5;
+  const parts: string[] = [];
+  for (const o of outputs) {
+    if (o instanceof Float32Array) {
+      const bytes = new Uint8Array(o.buffer, o.byteOffset, o.byteLength);
+      for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+      parts.push(`f32[${o.length}]`);
+    } else {
+      parts.push(JSON.stringify(o));
+    }
+  }
+  return `${h.toString(16)}:${parts.join(',')}`;
+}
