@@ -25,3 +25,26 @@ export function runChild(source: string, env: Record<string, string> = {}, timeo
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** What a `*_cases.ts` module's `isaReport(nativeKernels, jsKernels)` returns, plus the ISA that ran it. */
+export interface IsaReport {
+  isa: string;
+  errors: unknown[];
+  prints: unknown;
+}
+
+/**
+ * Runs `isaReport(nativeKernels, jsKernels)` from `casesModule` (a path from the repository root) in one child
+ * process per thread count, with NODEGRAD_ISA forced, and returns the reports in thread-count order.
+ */
+export function isaReportsPerThreadCount(casesModule: string, isa: string, threadCounts = [1, 2]): IsaReport[] {
+  const script = `
+    import { nativeKernels, jsKernels, cpuInfo } from './lib/backend/index.ts';
+    import { isaReport } from '${casesModule}';
+    console.log(JSON.stringify({ isa: cpuInfo().isa, ...isaReport(nativeKernels, jsKernels) }));`;
+  return threadCounts.map((threads) => {
+    const r = runChild(script, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
+    if (r.status !== 0) throw new Error(`${casesModule} on ${isa} with ${threads} threads exited ${r.status} (${r.signal}): ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as IsaReport;
+  });
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnaryOp } from '../../lib/backend/kernels/elementwise.js';
 import { cpuInfo, jsKernels, nativeKernels, type Kernels } from '../../lib/backend/index.js';
-import { runChild } from '../helpers/child.js';
+import { isaReportsPerThreadCount } from '../helpers/child.js';
 import { Rng, testSeed } from '../helpers/rng.js';
 import { compare, inputs, SPECIALS, UNARY_CASES } from './elementwise_unary_cases.js';
 
@@ -60,15 +60,7 @@ describe('native unary / unaryBackward vs the JS twin in float64', () => {
 describe('native unary on every ISA of this CPU, 1 and 2 threads (child processes)', () => {
   for (const isa of cpuInfo().available) {
     it(`${isa}: within bounds of the twin, bitwise the same on 1 and 2 threads`, () => {
-      const script = `
-        import { nativeKernels, jsKernels, cpuInfo } from './lib/backend/index.ts';
-        import { isaReport } from './test/kernels/elementwise_unary_cases.ts';
-        console.log(JSON.stringify({ isa: cpuInfo().isa, ...isaReport(nativeKernels, jsKernels) }));`;
-      const outs = ['1', '2'].map((threads) => {
-        const r = runChild(script, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: threads });
-        expect(r.status, r.stderr).toBe(0);
-        return JSON.parse(r.stdout.trim().split('\n').pop()!);
-      });
+      const outs = isaReportsPerThreadCount('./test/kernels/elementwise_unary_cases.ts', isa);
       for (const out of outs) {
         expect(out.isa).toBe(isa);
         expect(out.errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpuInfo, jsKernels, nativeKernels, type FloatArray, type Kernels } from '../../lib/backend/index.js';
-import { runChild } from '../helpers/child.js';
+import { isaReportsPerThreadCount } from '../helpers/child.js';
 import { expectClose } from '../helpers/close.js';
 import { CASES, expectRelative, kernelStep, makeState, reference, threeSteps } from './optim_cases.js';
 
@@ -42,15 +42,7 @@ describe('optimizer kernels vs a float64 hand-written update (3 steps, relative 
 describe('optimizer kernels on every ISA of this CPU, 1 and 2 threads (child processes)', () => {
   for (const isa of cpuInfo().available) {
     it(`${isa}: within 1e-6 of the float64 reference, bitwise the same on 1 and 2 threads`, () => {
-      const script = `
-        import { nativeKernels, cpuInfo } from './lib/backend/index.ts';
-        import { isaReport } from './test/kernels/optim_cases.ts';
-        console.log(JSON.stringify({ isa: cpuInfo().isa, ...isaReport(nativeKernels) }));`;
-      const outs = ['1', '2'].map((threads) => {
-        const r = runChild(script, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: threads });
-        expect(r.status, r.stderr).toBe(0);
-        return JSON.parse(r.stdout.trim().split('\n').pop()!);
-      });
+      const outs = isaReportsPerThreadCount('./test/kernels/optim_cases.ts', isa);
       for (const out of outs) {
         expect(out.isa).toBe(isa);
         expect(out.errors).toEqual([]);
