@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <dirent.h>
 #include <thread>
@@ -33,6 +34,17 @@ int thread_count() {
   if (d == nullptr) return -1;
   while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
   closedir(d);
+  return n;
+}
+
+// A joined thread can stay listed in /proc/self/task for a moment while the kernel finishes its exit:
+// poll for up to two seconds before calling a thread leaked.
+int settled_thread_count(int expected) {
+  int n = thread_count();
+  for (int i = 0; i < 200 && n != expected; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    n = thread_count();
+  }
   return n;
 }
 
@@ -115,7 +127,7 @@ void test_create_destroy_on_other_threads() {
     });  // destroyed on `owner`, as a worker_threads environment tears down
     owner.join();
   }
-  CHECK(thread_count() == before);
+  CHECK(settled_thread_count(before) == before);
 }
 
 void test_thread_creation_failure() {
