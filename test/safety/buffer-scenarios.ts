@@ -34,11 +34,17 @@ function expectThrow(fn: () => unknown, errorClasses: Function[], op: string, pa
   if (!pattern.test(e.message)) fail(`${what}: message ${JSON.stringify(e.message)} does not match ${pattern}`);
 }
 
+/** The kernels' array arguments: Float32Array data and Int32Array indices. */
+type Typed = Float32Array | Int32Array;
+type TypedCtor = Float32ArrayConstructor | Int32ArrayConstructor;
+const isTyped = (a: unknown): a is Typed => a instanceof Float32Array || a instanceof Int32Array;
+const ctorOf = (a: Typed): TypedCtor => (a instanceof Int32Array ? Int32Array : Float32Array);
+
 function clone(args: unknown[]): unknown[] {
-  return args.map((a) => (a instanceof Float32Array ? a.slice() : a));
+  return args.map((a) => (isTyped(a) ? a.slice() : a));
 }
 
-function sameBits(a: Float32Array, b: Float32Array): boolean {
+function sameBits(a: Typed, b: Typed): boolean {
   if (a.length !== b.length) return false;
   const ua = new Uint32Array(a.buffer, a.byteOffset, a.length), ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
@@ -56,20 +62,20 @@ function reference(addon: Addon, c: BindingCase, seed: number): string {
 }
 
 /** Re-homes every array argument with `place`, runs, and checks outputs against the reference. */
-function checkRehomed(addon: Addon, c: BindingCase, seed: number, place: (a: Float32Array) => Float32Array, what: string): Float32Array[] {
+function checkRehomed(addon: Addon, c: BindingCase, seed: number, place: (a: Typed) => Typed, what: string): Typed[] {
   const args = c.args(rng(seed), false);
   const inputs = clone(args);
-  const placed = args.map((a) => (a instanceof Float32Array ? place(a) : a));
+  const placed = args.map((a) => (isTyped(a) ? place(a) : a));
   const got = digest(runCase(addon, c, placed));
   const want = reference(addon, c, seed);
   if (got !== want) fail(`${what}: outputs differ from the same call on ordinary arrays`);
   for (const spec of c.arrays) {
     const p = placed[spec.index];
-    if (!spec.output && p instanceof Float32Array && !sameBits(p, inputs[spec.index] as Float32Array)) {
+    if (!spec.output && isTyped(p) && !sameBits(p, inputs[spec.index] as Typed)) {
       fail(`${what}: input ${spec.name} was modified`);
     }
   }
-  return placed.filter((a): a is Float32Array => a instanceof Float32Array);
+  return placed.filter(isTyped);
 }
 
 function detach(buffer: ArrayBuffer, how: string): void {
@@ -91,20 +97,22 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
   const add = (name: string, run: () => void) => out.push({ name: `${c.label}: ${name}`, run });
 
   for (const spec of c.arrays) {
+    const kindName = spec.kind === 'i32' ? 'Int32Array' : 'Float32Array';
+    const Ctor: TypedCtor = spec.kind === 'i32' ? Int32Array : Float32Array;
     for (const how of detachMethods) {
       add(`${spec.name} detached by ${how} -> TypeError, next call fine`, () => {
         const args = c.args(rng(seed), false);
-        detach((args[spec.index] as Float32Array).buffer as ArrayBuffer, how);
-        expectThrow(() => addon[op](...args), [TypeError], op, new RegExp(`expected ${spec.name} to be a Float32Array, got one whose buffer is detached`), `${spec.name} detached`);
+        detach((args[spec.index] as Typed).buffer as ArrayBuffer, how);
+        expectThrow(() => addon[op](...args), [TypeError], op, new RegExp(`expected ${spec.name} to be an? ${kindName}, got one whose buffer is detached`), `${spec.name} detached`);
         if (digest(runCase(addon, c, c.args(rng(seed), false))) !== reference(addon, c, seed)) fail('next valid call differs');
       });
     }
 
     add(`${spec.name} on a resizable buffer shrunk before the call -> RangeError`, () => {
       const args = c.args(rng(seed), false);
-      const a = args[spec.index] as Float32Array;
+      const a = args[spec.index] as Typed;
       const rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(a.byteLength, { maxByteLength: a.byteLength * 2 });
-      const tracking = new Float32Array(rab);
+      const tracking = new Ctor(rab);
       tracking.set(a);
       rab.resize(Math.floor(a.length / 2) * 4);
       args[spec.index] = tracking;
@@ -113,9 +121,9 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
 
     add(`${spec.name} as a fixed view left out of bounds by a shrink -> error`, () => {
       const args = c.args(rng(seed), false);
-      const a = args[spec.index] as Float32Array;
+      const a = args[spec.index] as Typed;
       const rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(a.byteLength + 8, { maxByteLength: a.byteLength + 8 });
-      const fixed = new Float32Array(rab, 8, a.length);
+      const fixed = new Ctor(rab, 8, a.length);
       fixed.set(a);
       rab.resize(4);
       args[spec.index] = fixed;
@@ -123,16 +131,16 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
     });
 
     for (const [kind, make] of [
-      ['Float64Array', (a: Float32Array) => new Float64Array(a.length)],
-      ['Int32Array', (a: Float32Array) => new Int32Array(a.length)],
-      ['an Array', (a: Float32Array) => Array.from(a)],
-      ['a DataView', (a: Float32Array) => new DataView(a.buffer)],
-      ['an ArrayBuffer', (a: Float32Array) => a.buffer],
+      ['Float64Array', (a: Typed) => new Float64Array(a.length)],
+      spec.kind === 'i32' ? ['Float32Array', (a: Typed) => new Float32Array(a.length)] : ['Int32Array', (a: Typed) => new Int32Array(a.length)],
+      ['an Array', (a: Typed) => Array.from(a)],
+      ['a DataView', (a: Typed) => new DataView(a.buffer)],
+      ['an ArrayBuffer', (a: Typed) => a.buffer],
     ] as const) {
       add(`${spec.name} given ${kind} -> TypeError`, () => {
         const args = c.args(rng(seed), false);
-        args[spec.index] = make(args[spec.index] as Float32Array);
-        expectThrow(() => addon[op](...args), [TypeError], op, new RegExp(`expected ${spec.name} to be a Float32Array, got ${kind.replace(/^an? /, '(an? )?')}`), `${spec.name} as ${kind}`);
+        args[spec.index] = make(args[spec.index] as Typed);
+        expectThrow(() => addon[op](...args), [TypeError], op, new RegExp(`expected ${spec.name} to be an? ${kindName}, got ${kind.replace(/^an? /, '(an? )?')}`), `${spec.name} as ${kind}`);
       });
     }
   }
@@ -140,10 +148,10 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
   // A scalar argument replaced by an object whose valueOf would detach an array: rejected, never coerced.
   const sample = c.args(rng(seed), false);
   for (let i = 0; i < sample.length; i++) {
-    if (sample[i] instanceof Float32Array || sample[i] === null) continue;
+    if (isTyped(sample[i]) || sample[i] === null) continue;
     add(`argument ${i} given an object with valueOf -> TypeError, valueOf not called`, () => {
       const args = c.args(rng(seed), false);
-      const victim = args.find((a): a is Float32Array => a instanceof Float32Array)!;
+      const victim = args.find(isTyped)!;
       let called = false;
       args[i] = { valueOf: () => { called = true; detach(victim.buffer as ArrayBuffer, 'structuredClone'); return sample[i]; }, toString: () => String(sample[i]) };
       expectThrow(() => addon[op](...args), [TypeError], op, /expected /, `argument ${i} as an object`);
@@ -161,9 +169,9 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
     add(`every array at byteOffset ${offset * 4} with sentinels before and after -> same result, sentinels intact`, () => {
       const suffix = 7;
       const views = checkRehomed(addon, c, seed, (a) => {
-        const whole = new Float32Array(offset + a.length + suffix);
+        const whole = new (ctorOf(a))(offset + a.length + suffix);
         new Uint32Array(whole.buffer).fill(SENTINEL_BITS);
-        const view = new Float32Array(whole.buffer, offset * 4, a.length);
+        const view = new (ctorOf(a))(whole.buffer, offset * 4, a.length);
         view.set(a);
         return view;
       }, `byteOffset ${offset * 4}`);
@@ -178,7 +186,7 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
   add('every array on a resizable buffer (length-tracking view) -> same result', () => {
     checkRehomed(addon, c, seed, (a) => {
       const rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(a.byteLength, { maxByteLength: a.byteLength * 2 + 64 });
-      const view = new Float32Array(rab);
+      const view = new (ctorOf(a))(rab);
       view.set(a);
       return view;
     }, 'resizable');
@@ -187,7 +195,7 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
   // Documented: SharedArrayBuffer-backed arrays are accepted (it is the caller's job not to race on them).
   add('every array on a SharedArrayBuffer -> accepted, same result', () => {
     checkRehomed(addon, c, seed, (a) => {
-      const view = new Float32Array(new SharedArrayBuffer(a.byteLength));
+      const view = new (ctorOf(a))(new SharedArrayBuffer(a.byteLength));
       view.set(a);
       return view;
     }, 'SharedArrayBuffer');

@@ -5,6 +5,7 @@
  */
 import { jsKernels } from '../../lib/backend/js/index.js';
 import type { Rng } from '../helpers/rng.js';
+import { convCasesAll, elementwiseCases, optimCases, poolCases } from './cases_families.js';
 
 export interface ArraySpec {
   /** Argument position. */
@@ -13,6 +14,8 @@ export interface ArraySpec {
   name: string;
   /** Written by the kernel (compared bitwise across runs); inputs must come back unchanged. */
   output: boolean;
+  /** An Int32Array (index) argument; Float32Array otherwise. */
+  kind?: 'i32';
 }
 
 export interface BindingCase {
@@ -21,13 +24,13 @@ export interface BindingCase {
   label: string;
   /** Fresh valid arguments. `big` sizes are large enough for the thread pool to split the work. */
   args(r: Rng, big: boolean): unknown[];
-  /** Every Float32Array argument. */
+  /** Every typed-array argument. */
   arrays: ArraySpec[];
 }
 
 export type Addon = Record<string, (...args: unknown[]) => unknown>;
 
-const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'fpControl']);
+const RUNTIME_EXPORTS = new Set(['cpuInfo', 'setNumThreads', 'getNumThreads', 'workspaceBytes', 'benchPeak', 'fpControl']);
 
 const f32 = (r: Rng, n: number) => r.f32(n, -1, 1);
 
@@ -131,6 +134,10 @@ export const bindingCases: BindingCase[] = [
   gemmCase(false, true, 0),
   gemmCase(true, true, 5),
   ...(['rnn_tanh', 'lstm', 'gru'] as RnnMode[]).flatMap((m) => [rnnForwardCase(m), rnnBackwardCase(m)]),
+  ...elementwiseCases,
+  ...convCasesAll,
+  ...poolCases,
+  ...optimCases,
 ];
 
 /** Kernel exports of the loaded addon with no entry in bindingCases (sizes-only helpers excluded). */
@@ -154,10 +161,10 @@ export function digest(outputs: unknown[]): string {
   let h = 0x811c9dc5;
   const parts: string[] = [];
   for (const o of outputs) {
-    if (o instanceof Float32Array) {
+    if (o instanceof Float32Array || o instanceof Int32Array) {
       const bytes = new Uint8Array(o.buffer, o.byteOffset, o.byteLength);
       for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
-      parts.push(`f32[${o.length}]`);
+      parts.push(`${o instanceof Float32Array ? 'f32' : 'i32'}[${o.length}]`);
     } else {
       parts.push(JSON.stringify(o));
     }
