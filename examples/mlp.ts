@@ -7,10 +7,9 @@
  */
 import { crossEntropy, manualSeed, optim, type Tensor } from '../lib/index.js';
 import { isMain, parseFlags, runMain } from './common.js';
-import { loadMnistSplits } from './mnist/data.js';
 import { mlp } from './mnist/models.js';
 import { Progress } from './mnist/progress.js';
-import { evaluate, trainEpoch } from './mnist/train.js';
+import { evaluate, loadNormalisedMnist, trainEpoch } from './mnist/train.js';
 
 const flags = {
   epochs: { value: 2, help: 'passes over the training set' },
@@ -24,7 +23,7 @@ const flags = {
 
 export function main(argv: string[]): { accuracy: number; losses: number[]; lrs: number[] } {
   const o = parseFlags('mlp', flags, argv);
-  const { train, test } = loadMnistSplits();
+  const { train, test } = loadNormalisedMnist();
   manualSeed(o.seed);
   const model = mlp(o.hidden);
   const opt = new optim.Adam(model.parameters(), { lr: o.lr });

@@ -8,8 +8,7 @@
  */
 import { logSoftmax, manualSeed, noGrad, optim, zeros } from '../lib/index.js';
 import { isMain, parseFlags, runMain } from './common.js';
-import { loadMnistSplits } from './mnist/data.js';
-import { shuffled } from './mnist/train.js';
+import { batchOf, loadNormalisedMnist, shuffled } from './mnist/train.js';
 
 const flags = {
   steps: { value: 2000, help: 'gradient descent steps (600 steps of 100 images = one epoch)' },
@@ -22,7 +21,7 @@ const flags = {
 export function main(argv: string[]): { accuracy: number; losses: number[] } {
   const o = parseFlags('softmax-regression', flags, argv);
   manualSeed(o.seed);
-  const { train, test } = loadMnistSplits();
+  const { train, test } = loadNormalisedMnist();
   // The tutorial starts from zeros: the loss is convex, so no symmetry needs breaking.
   const w = zeros([784, 10], { requiresGrad: true });
   const b = zeros([10], { requiresGrad: true });
@@ -34,7 +33,7 @@ export function main(argv: string[]): { accuracy: number; losses: number[] } {
       order = shuffled(train.length, o.seed + step);
       pos = 0;
     }
-    const [x, y] = train.batch(order.subarray(pos, pos + o.batchSize), true);
+    const [x, y] = batchOf(train, order.subarray(pos, pos + o.batchSize), true);
     opt.zeroGrad();
     const logp = logSoftmax(x.matmul(w).add(b), 1);
     const loss = logp.gather(1, y.unsqueeze(1)).mean().neg();
@@ -44,7 +43,7 @@ export function main(argv: string[]): { accuracy: number; losses: number[] } {
     if ((step + 1) % 500 === 0 || step + 1 === o.steps) console.log(`step ${step + 1}: loss ${loss.item().toFixed(4)}`);
   }
   const n = o.testLimit > 0 ? Math.min(o.testLimit, test.length) : test.length;
-  const [x, y] = test.batch(Int32Array.from({ length: n }, (_, i) => i), true);
+  const [x, y] = batchOf(test, Int32Array.from({ length: n }, (_, i) => i), true);
   const pred = noGrad(() => x.matmul(w).add(b).argmax(1)).data;
   let correct = 0;
   for (let i = 0; i < n; i++) if (pred[i] === y.data[i]) correct++;

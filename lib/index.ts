@@ -16,7 +16,7 @@ export { decodeSafetensors, encodeSafetensors } from './io/safetensors.js';
 export type { RawTensor, SafetensorsContents } from './io/safetensors.js';
 export * as nn from './nn/index.js';
 export * as data from './data/index.js';
-export { DataLoader, TensorDataset, loadMnist, randomSplit, readIdx } from './data/index.js';
+export { DataLoader, TensorDataset, loadMnist, MnistDataset, randomSplit, readIdx } from './data/index.js';
 export type { Dataset } from './data/index.js';
 export { decodeOptimizerState, encodeOptimizerState, loadOptimizerState, saveOptimizerState } from './io/optimizer_state.js';
 export { decodeStateDict, encodeStateDict, isInt64, load, loadWithMetadata, markInt64, save } from './io/state.js';

@@ -3,10 +3,9 @@
  * LeNet-5 of examples/mnist, SGD with momentum, one step = zeroGrad, forward, cross-entropy, backward,
  * optimizer step. Native at 1 and all threads, and the JS twin.
  */
-import { cpuInfo, crossEntropy, manualSeed, optim, setBackend, type Tensor } from '../../lib/index.js';
-import { loadMnistSplits, type MnistSplit } from '../../examples/mnist/data.js';
+import { cpuInfo, crossEntropy, manualSeed, type MnistDataset, optim, setBackend, type Tensor } from '../../lib/index.js';
 import * as models from '../../examples/mnist/models.js';
-import { shuffled } from '../../examples/mnist/train.js';
+import { batchOf, loadNormalisedMnist, shuffled } from '../../examples/mnist/train.js';
 import { fmt, timeit, withThreads, type BenchOptions, type Reporter, type Row, type Suite } from '../harness.js';
 
 export const BATCH = 64;
@@ -37,13 +36,13 @@ export const workloads: TrainWorkload[] = [
   },
 ];
 
-let mnist: MnistSplit | null = null;
+let mnist: MnistDataset | null = null;
 
 /** Sixteen fixed training batches (a shuffled slice of MNIST), so every backend sees the same data. */
 export function batches(flat: boolean): [Tensor, Tensor][] {
-  mnist ??= loadMnistSplits().train;
+  mnist ??= loadNormalisedMnist().train;
   const order = shuffled(mnist.length, 0);
-  return Array.from({ length: 16 }, (_, b) => mnist!.batch(order.subarray(b * BATCH, (b + 1) * BATCH), flat));
+  return Array.from({ length: 16 }, (_, b) => batchOf(mnist!, order.subarray(b * BATCH, (b + 1) * BATCH), flat));
 }
 
 /** One training step per call, cycling through the batches; null when the model is unavailable. */

@@ -10,10 +10,9 @@ import path from 'node:path';
 import { cpuInfo, crossEntropy, getBackend, getNumThreads, manualSeed, optim, save, setBackend, setNumThreads, type Tensor } from '../../lib/index.js';
 import { isMain, parseFlags, runMain } from '../common.js';
 import { lineChartSvg } from './chart.js';
-import { loadMnistSplits } from './data.js';
 import { lenet5, mlp } from './models.js';
 import { formatSeconds, Progress } from './progress.js';
-import { evaluate, trainEpoch } from './train.js';
+import { evaluate, loadNormalisedMnist, trainEpoch } from './train.js';
 
 export const flags = {
   epochs: { value: 1, help: 'passes over the training set' },
@@ -54,7 +53,7 @@ export function main(argv: string[]): MnistResult {
   const threads = o.backend === 'js' ? 1 : getNumThreads();
   const isa = o.backend === 'js' ? 'js' : cpuInfo().isa;
 
-  const { train, test } = o.data ? loadMnistSplits(o.data) : loadMnistSplits();
+  const { train, test } = o.data ? loadNormalisedMnist(o.data) : loadNormalisedMnist();
   manualSeed(o.seed);
   const flat = o.model === 'mlp';
   const model = flat ? mlp() : lenet5();

@@ -2,8 +2,7 @@
  * The training loop shared by the MNIST examples and the `train` bench suite: shuffled mini-batches with a
  * seeded order, forward, cross-entropy, backward, optimizer step; then accuracy on a held-out set.
  */
-import { Generator, noGrad, type optim, Tensor } from '../../lib/index.js';
-import type { MnistSplit } from './data.js';
+import { Generator, loadMnist, type MnistDataset, noGrad, type optim, Tensor } from '../../lib/index.js';
 import { Progress } from './progress.js';
 
 /** What the loop needs of a model: nn.Module has all of it. */
@@ -50,7 +49,18 @@ export function shuffled(n: number, seed: number): Int32Array {
   return order;
 }
 
-export function trainEpoch(model: Model, opt: optim.Optimizer, loss: LossFn, data: MnistSplit, o: EpochOptions): EpochResult {
+/** A normalised batch: images [B, 1, 28, 28] (or [B, 784] when `flat`) and labels [B]. */
+export function batchOf(data: MnistDataset, indices: ArrayLike<number>, flat = false): [Tensor, Tensor] {
+  const [x, y] = data.getBatch(indices);
+  return [flat ? x.reshape([indices.length, -1]) : x, y];
+}
+
+/** The MNIST training and test sets, normalised with MNIST's mean and std. */
+export function loadNormalisedMnist(dir?: string): { train: MnistDataset; test: MnistDataset } {
+  return loadMnist(dir, { normalize: true });
+}
+
+export function trainEpoch(model: Model, opt: optim.Optimizer, loss: LossFn, data: MnistDataset, o: EpochOptions): EpochResult {
   model.train();
   const order = shuffled(data.length, o.seed);
   const n = Math.min(data.length, o.limit ?? data.length);
@@ -58,7 +68,7 @@ export function trainEpoch(model: Model, opt: optim.Optimizer, loss: LossFn, dat
   let sum = 0;
   let steps = 0;
   for (let b = 0; b < n; b += o.batchSize) {
-    const [x, y] = data.batch(order.subarray(b, Math.min(n, b + o.batchSize)), o.flat);
+    const [x, y] = batchOf(data, order.subarray(b, Math.min(n, b + o.batchSize)), o.flat);
     opt.zeroGrad();
     const logits = model.forward(x) as Tensor;
     const l = loss(logits, y);
@@ -76,7 +86,7 @@ export function trainEpoch(model: Model, opt: optim.Optimizer, loss: LossFn, dat
 }
 
 /** Fraction of correctly classified samples (argmax of the logits) and the mean loss. */
-export function evaluate(model: Model, loss: LossFn, data: MnistSplit, o: { batchSize?: number; flat?: boolean; limit?: number } = {}): { accuracy: number; loss: number } {
+export function evaluate(model: Model, loss: LossFn, data: MnistDataset, o: { batchSize?: number; flat?: boolean; limit?: number } = {}): { accuracy: number; loss: number } {
   model.eval();
   const n = Math.min(data.length, o.limit ?? data.length);
   const bs = o.batchSize ?? 1000;
@@ -86,7 +96,7 @@ export function evaluate(model: Model, loss: LossFn, data: MnistSplit, o: { batc
     const all = Int32Array.from({ length: n }, (_, i) => i);
     for (let b = 0; b < n; b += bs) {
       const idx = all.subarray(b, Math.min(n, b + bs));
-      const [x, y] = data.batch(idx, o.flat);
+      const [x, y] = batchOf(data, idx, o.flat);
       const logits = model.forward(x) as Tensor;
       lossSum += loss(logits, y).item() * idx.length;
       correct += countCorrect(logits, y);

@@ -44,18 +44,19 @@ export class MnistDataset implements Dataset<[Tensor, Tensor]> {
     return [new Tensor(images.storage, [1, this.rows, this.cols]), new Tensor(labels.storage, [])];
   }
 
-  /** images [B, 1, 28, 28] and labels [B]. */
-  getBatch(indices: readonly number[]): [Tensor, Tensor] {
+  /** images [B, 1, 28, 28] and labels [B] for the samples at `indices` (an array or typed array). */
+  getBatch(indices: ArrayLike<number>): [Tensor, Tensor] {
     const size = this.rows * this.cols;
     const images = new Float32Array(indices.length * size);
     const labels = new Float32Array(indices.length);
-    indices.forEach((i, b) => {
+    for (let b = 0; b < indices.length; b++) {
+      const i = indices[b];
       if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`nodegrad.MnistDataset.getBatch: expected indices in [0, ${this.length}), got ${i}`);
       const src = this.pixels.subarray(i * size, (i + 1) * size);
       const dst = images.subarray(b * size, (b + 1) * size);
       for (let k = 0; k < size; k++) dst[k] = src[k] * this.scale + this.shift;
       labels[b] = this.labels[i];
-    });
+    }
     return [new Tensor(images, [indices.length, 1, this.rows, this.cols]), new Tensor(labels, [indices.length])];
   }
 

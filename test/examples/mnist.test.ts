@@ -5,12 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, load, manualSeed, optim, type Tensor } from '../../lib/index.js';
-import { loadMnistSplits } from '../../examples/mnist/data.js';
 import { lenet5, mlp } from '../../examples/mnist/models.js';
-import { trainEpoch } from '../../examples/mnist/train.js';
+import { loadNormalisedMnist, trainEpoch } from '../../examples/mnist/train.js';
 import { repoRoot } from '../helpers/child.js';
 
-const { train } = loadMnistSplits();
+const { train } = loadNormalisedMnist();
 const ce = (logits: Tensor, y: Tensor) => crossEntropy(logits, y);
 
 function run(seed: number, steps: number, kind: 'mlp' | 'lenet5' = 'mlp'): number[] {
