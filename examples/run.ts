@@ -10,6 +10,7 @@ const examples: Record<string, { file: string; about: string }> = {
   'softmax-regression': { file: './softmax-regression.js', about: '784 → 10 softmax classifier on MNIST, plain gradient descent' },
   mlp: { file: './mlp.js', about: 'MLP 784-256-10 on MNIST with Adam and a cosine schedule' },
   'lstm-forecast': { file: './lstm-forecast.js', about: 'an LSTM forecasting a noisy multi-sine series vs the naive forecast' },
+  'char-rnn': { file: './char-rnn.js', about: 'a character-level LSTM/GRU language model on a text file, then samples from it' },
 };
 
 function list(): string {
