@@ -32,6 +32,7 @@ struct Case {
   int64_t pad = 0;  // extra elements per stored row of A, B and C
   Mode mode = Mode::random;
   Fill fill = Fill::values;
+  kernels::GemmPath path = kernels::GemmPath::automatic;
 };
 
 int64_t span(int64_t rows, int64_t cols, int64_t ld) { return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols; }
@@ -93,9 +94,9 @@ struct Operands {
 };
 
 void describe(char* out, size_t size, const char* label, const Case& s) {
-  std::snprintf(out, size, "%s m=%lld n=%lld k=%lld ta=%d tb=%d alpha=%g beta=%g pad=%lld %s fill=%d", label,
+  std::snprintf(out, size, "%s m=%lld n=%lld k=%lld ta=%d tb=%d alpha=%g beta=%g pad=%lld %s fill=%d path=%d", label,
                 (long long)s.m, (long long)s.n, (long long)s.k, s.ta, s.tb, s.alpha, s.beta, (long long)s.pad,
-                s.mode == Mode::exact ? "exact" : "random", static_cast<int>(s.fill));
+                s.mode == Mode::exact ? "exact" : "random", static_cast<int>(s.fill), static_cast<int>(s.path));
 }
 
 bool call(runtime::Context& ctx, const Case& s, Operands& x) {
@@ -104,8 +105,8 @@ bool call(runtime::Context& ctx, const Case& s, Operands& x) {
   o.trans_b = s.tb;
   o.alpha = s.alpha;
   o.beta = s.beta;
-  return kernels::gemm_f32(ctx, s.m, s.n, s.k, x.a.data(), x.lda, x.b.data(), x.ldb, x.c.data(), x.ldc, o) ==
-         runtime::Status::ok;
+  return kernels::gemm_f32_path(ctx, s.m, s.n, s.k, x.a.data(), x.lda, x.b.data(), x.ldb, x.c.data(), x.ldc, o,
+                                s.path) == runtime::Status::ok;
 }
 
 // Checks that A and B are unchanged and C's padding still holds the sentinel.
@@ -122,8 +123,7 @@ bool untouched(const Case& s, const Operands& x, const char* where) {
 }
 
 // Every element against the float64 reference: bitwise in exact mode, else within (k+2)·eps32·G.
-bool run_case(runtime::Context& ctx, const Case& s, test::Rng& rng, const char* label) {
-  Operands x(s, rng);
+bool run_and_check(runtime::Context& ctx, const Case& s, Operands& x, const char* label) {
   char where[256];
   describe(where, sizeof(where), label, s);
   if (!call(ctx, s, x)) {
@@ -159,6 +159,11 @@ bool run_case(runtime::Context& ctx, const Case& s, test::Rng& rng, const char* 
     }
   }
   return true;
+}
+
+bool run_case(runtime::Context& ctx, const Case& s, test::Rng& rng, const char* label) {
+  Operands x(s, rng);
+  return run_and_check(ctx, s, x, label);
 }
 
 // Medium sizes: the random-probe residual C·t against beta·C0·t + alpha·A·(B·t), all in float64, O(n^2).
@@ -244,8 +249,7 @@ void tile_edges(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test::
   }
 }
 
-// MC, NC and KC each +-1, one dimension at a time, both on the in-place path and the packed path (a larger
-// partner dimension pushes the volume above kGemmDirectMaxVolume).
+// MC, NC and KC each +-1, one dimension at a time, both on the in-place path and the packed path.
 void block_edges(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test::Rng& rng, bool quick) {
   const int64_t sm = 2 * cfg.mr + 1, sn = 2 * cfg.nr + 1;
   int counter = 0;
@@ -256,6 +260,7 @@ void block_edges(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test:
         for (int t = 0; t < 4; ++t) {
           if (quick && t != 0 && t != 3) continue;
           Case s{sm, sn, 5, (t & 1) != 0, (t & 2) != 0};
+          s.path = packed ? kernels::GemmPath::packed : kernels::GemmPath::direct;
           if (dim == 0) s.m = d, s.k = packed ? 160 : 5;
           if (dim == 1) s.n = d, s.k = packed ? 64 : 5;
           if (dim == 2) s.k = d, s.n = packed ? 130 : sn, s.m = packed ? 130 : sm;
@@ -263,6 +268,39 @@ void block_edges(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test:
           s.beta = counter % 3 == 0 ? -1.0f : 0.0f;
           s.pad = counter % 4 == 0 ? 3 : 0;
           if (!run_case(ctx, s, rng, "block edge")) return;
+        }
+      }
+    }
+  }
+}
+
+// Every tile edge and transpose on both paths (packed panels, operands read in place), k across the packing
+// routines' 16-step blocks: each checked against the reference, and the two paths bitwise equal.
+void paths(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test::Rng& rng, bool quick) {
+  int counter = 0;
+  for (int t = 0; t < 4; ++t) {
+    for (int64_t m : edges(cfg.mr)) {
+      for (int64_t n : edges(cfg.nr)) {
+        for (int64_t k : {1, 15, 16, 17, 33}) {
+          ++counter;
+          if (quick && counter % 4 != 0) continue;
+          Case s{m, n, k, (t & 1) != 0, (t & 2) != 0};
+          s.alpha = counter % 3 == 0 ? 0.7f : 1.0f;
+          s.beta = counter % 3 == 1 ? 1.3f : counter % 3 == 2 ? 1.0f : 0.0f;
+          s.fill = s.beta == 0.0f ? Fill::c_nan : Fill::values;
+          s.pad = counter % 2 ? 3 : 0;
+          Operands x(s, rng);
+          s.path = kernels::GemmPath::packed;
+          if (!run_and_check(ctx, s, x, "path packed")) return;
+          const std::vector<float> packed(x.c.data(), x.c.data() + x.c.size());
+          std::memcpy(x.c.data(), x.c0.data(), x.c0.size() * 4);
+          s.path = kernels::GemmPath::direct;
+          if (!run_and_check(ctx, s, x, "path direct")) return;
+          char where[256];
+          describe(where, sizeof(where), "paths", s);
+          const bool same = std::memcmp(x.c.data(), packed.data(), packed.size() * 4) == 0;
+          CHECK_MSG(same, "%s: packed and direct differ", where);
+          if (!same) return;
         }
       }
     }
@@ -322,9 +360,8 @@ void scalars_and_nan(runtime::Context& ctx, test::Rng& rng) {
 }
 
 // Results must be bitwise identical for any thread count, and when called from inside a parallel task.
-void determinism(Isa isa, test::Rng& rng) {
+void determinism(Isa isa, const Case& s, test::Rng& rng) {
   runtime::Context one(isa, 1), two(isa, 2), three(isa, 3);
-  const Case s{301, 299, 300, false, true, 1.0f, 0.5f};
   Operands x1(s, rng);
   const std::vector<float> c_init = x1.c0;
   call(one, s, x1);
@@ -339,8 +376,10 @@ void determinism(Isa isa, test::Rng& rng) {
   std::vector<std::vector<float>> outs(4, std::vector<float>(c_init.size()));
   two.pool.parallel_for(4, [&](int64_t t, int) {
     GemmOptions o;
-    o.trans_b = true;
-    o.beta = 0.5f;
+    o.trans_a = s.ta;
+    o.trans_b = s.tb;
+    o.alpha = s.alpha;
+    o.beta = s.beta;
     std::memcpy(outs[t].data(), c_init.data(), c_init.size() * 4);
     kernels::gemm_f32(two, s.m, s.n, s.k, x1.a0.data(), x1.lda, x1.b0.data(), x1.ldb, outs[t].data(), x1.ldc, o);
   });
@@ -386,12 +425,14 @@ int main(int argc, char** argv) {
     auto lap = [&](const char* what) { auto t1 = std::chrono::steady_clock::now(); std::printf("  %s %.2fs\n", what, std::chrono::duration<double>(t1 - t0).count()); t0 = t1; };
     tiny_exhaustive(ctx, rng); lap("tiny");
     tile_edges(ctx, cfg, rng); lap("tile");
+    paths(ctx, cfg, rng, quick); lap("paths");
     block_edges(ctx, cfg, rng, quick); lap("block");
     scalars_and_nan(ctx, rng); lap("scalars");
     medium(ctx, rng, quick); lap("medium");
     runtime::Context ctx2(isa, 2);
     block_edges(ctx2, cfg, rng, true); lap("block2");
-    determinism(isa, rng);
+    determinism(isa, Case{301, 299, 300, false, true, 1.0f, 0.5f}, rng);  // packed, threads over C blocks
+    determinism(isa, Case{170, 190, 200, false, false, 0.7f, 1.0f}, rng);  // in place, threads over C blocks
     fresh_pools(isa, rng);
     out_of_memory(isa, rng); lap("det");
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuInfo, jsKernels, nativeAddon, nativeKernels, setNumThreads } from '../../lib/backend/index.js';
 import { runChild } from '../helpers/child.js';
 import { rng } from '../helpers/rng.js';
-import { TILES, conventionCases, mediumCases, runCases, tileEdgeCases, tinyCases } from './gemm_cases.js';
+import { TILES, conventionCases, mediumCases, pathCases, runCases, tileEdgeCases, tinyCases } from './gemm_cases.js';
 
 const FULL = process.env.NODEGRAD_FULL === '1';
 const TINY = FULL ? [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17] : [0, 1, 2, 3, 5, 9, 17];
@@ -37,23 +37,26 @@ describe('gemm, native vs JS float64', () => {
       });
       it('medium sizes', () => expect(run(mediumCases(rng(4), FULL ? 60 : 6), 5)).toEqual([]));
       it('alpha/beta, NaN and Inf conventions, k = 0, m = 0, n = 0', () => expect(run(conventionCases(), 6)).toEqual([]));
+      it('the MLP training shapes (and the in-place threshold in the full tier)', () => expect(run(pathCases(FULL), 8)).toEqual([]));
     });
   }
 
-  it('is bitwise identical for 1, 2 and 3 threads', () => {
-    const r = rng(7);
-    const m = 301, n = 299, k = 300;
-    const a = r.f32(k * m), b = r.f32(k * n), c0 = r.f32(m * n);
-    const results = [1, 2, 3].map((t) => {
-      setNumThreads(t);
-      const c = c0.slice();
-      native!.gemm(true, false, m, n, k, 0.5, a, m, b, n, 1.5, c, n);
-      return c;
+  // Packed (301x299x300) and read in place (170x190x200), both large enough to split over threads.
+  for (const [m, n, k] of [[301, 299, 300], [170, 190, 200]]) {
+    it(`is bitwise identical for 1, 2 and 3 threads, ${m}x${n}x${k}`, () => {
+      const r = rng(7);
+      const a = r.f32(k * m), b = r.f32(k * n), c0 = r.f32(m * n);
+      const results = [1, 2, 3].map((t) => {
+        setNumThreads(t);
+        const c = c0.slice();
+        native!.gemm(true, false, m, n, k, 0.5, a, m, b, n, 1.5, c, n);
+        return c;
+      });
+      setNumThreads(info.threads);
+      expect(Buffer.from(results[1].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+      expect(Buffer.from(results[2].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
     });
-    setNumThreads(info.threads);
-    expect(Buffer.from(results[1].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
-    expect(Buffer.from(results[2].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
-  });
+  }
 
   // Each other ISA in a fresh process (the ISA is chosen when the addon loads).
   for (const isa of info.available.filter((x) => x !== info.isa)) {
@@ -61,14 +64,14 @@ describe('gemm, native vs JS float64', () => {
       const source = `
         import { nativeKernels, cpuInfo, setNumThreads } from './lib/backend/index.ts';
         import { rng } from './test/helpers/rng.ts';
-        import { TILES, conventionCases, mediumCases, runCases, tileEdgeCases, tinyCases } from './test/kernels/gemm_cases.ts';
+        import { TILES, conventionCases, mediumCases, pathCases, runCases, tileEdgeCases, tinyCases } from './test/kernels/gemm_cases.ts';
         const isa = cpuInfo().isa;
         if (isa !== ${JSON.stringify(isa)}) throw new Error('running ' + isa);
         const [mr, nr] = TILES[isa];
         const failures = [];
         const tiny = ${FULL ? 'tinyCases(' + JSON.stringify(TINY) + ', true)' : 'tinyCases([0, 1, 4, 17], true)'};
         setNumThreads(1);
-        failures.push(...runCases(nativeKernels.gemm, [...tiny, ...tileEdgeCases(mr, nr), ...conventionCases(), ...mediumCases(rng(4), ${FULL ? 60 : 2})], rng(1)));
+        failures.push(...runCases(nativeKernels.gemm, [...tiny, ...tileEdgeCases(mr, nr), ...conventionCases(), ...pathCases(${FULL}), ...mediumCases(rng(4), ${FULL ? 60 : 2})], rng(1)));
         setNumThreads(2);
         failures.push(...runCases(nativeKernels.gemm, [...tileEdgeCases(mr, nr), ...mediumCases(rng(5), ${FULL ? 60 : 2})], rng(2)));
         console.log(JSON.stringify(failures));`;

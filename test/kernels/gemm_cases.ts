@@ -139,6 +139,26 @@ export function mediumCases(r: Rng, count: number): GemmCase[] {
   return out;
 }
 
+/**
+ * The GEMMs of an MLP 784-256-10 training step at batch 64 (forward x·Wᵀ, dW = gyᵀ·x, dX = gy·W for both
+ * layers; `large` adds the 784-wide layer's) and, with `large`, either side of the volume up to which the
+ * native driver reads A and B in place (256³, kGemmDirectMaxVolume). Random mode, NaN in C under beta = 0.
+ */
+export function pathCases(large: boolean): GemmCase[] {
+  const shapes: [number, number, number, boolean, boolean][] = [
+    [64, 10, 256, false, true], [10, 256, 64, true, false], [64, 256, 10, false, false], [64, 256, 784, false, true],
+    ...(large
+      ? ([
+          [256, 784, 64, true, false], [64, 784, 256, false, false],
+          [16, 1024, 1024, false, false], [16, 1024, 1025, false, false], [16, 1024, 1024, false, true], [16, 1024, 1025, true, true],
+        ] as [number, number, number, boolean, boolean][])
+      : []),
+  ];
+  return shapes.map(([m, n, k, transA, transB], i) => ({
+    m, n, k, transA, transB, alpha: i % 3 ? 1 : 0.7, beta: i % 2 ? 1 : 0, pad: i % 4 === 0 ? 3 : 0, exact: false, fill: i % 2 ? undefined : 'cNaN',
+  }));
+}
+
 /** alpha ∈ {0, 1, −1, 0.7} × beta ∈ {0, 1, 1.3}, with NaN/Inf in C and NaN in A, k = 0, m = 0, n = 0. */
 export function conventionCases(): GemmCase[] {
   const out: GemmCase[] = [];

@@ -9,9 +9,9 @@
 //
 // The tile grid depends only on m, n, k and the ISA (never on the thread count), and k is never split
 // across threads, so results are bitwise identical for any thread count. Edge tiles run the micro-kernel on
-// a scratch tile and merge the valid part, so nothing outside the given m x n block of C is read or
-// written. Small problems read A (transposed) and B (not transposed) in place: packing would cost more than
-// it saves. Layout, alpha/beta and NaN conventions: gemm.h.
+// a scratch tile and merge the valid part (or an ISA's tile kernel computes them in registers with masks),
+// so nothing outside the given m x n block of C is read or written. Small problems read B (not transposed)
+// and A (transposed, or either way with a tile kernel) in place: packing would cost more than it saves. Layout, alpha/beta and NaN conventions: gemm.h.
 #include "gemm.h"
 
 #include "gemm_config.h"
@@ -29,7 +29,9 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
 // fraction of its bandwidth, so a deep kc (fewer passes over C, whose misses cost more than the L1 residency
 // of B gains) beats an L1-sized one; mc keeps the mc x kc A block within about a third of L2.
 #if defined(NODEGRAD_HAVE_AVX512)
-    case Isa::avx512: return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 84, 1024, 2048};
+    case Isa::avx512:
+      return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 84, 1024, 2048,
+              gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2: return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048};
@@ -76,27 +78,40 @@ struct Block {
   float* packed_b;  // all panels; when direct_b, only the trailing partial panel
 };
 
-// Packs B panels [first, last) of the block (all of them, or only the partial one when B is read in place).
+// Packs B panels [first, last) of the block (all of them, or only the partial one when B is read in place
+// and the ISA has no tile kernel to read that one in place too).
 void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last) {
   const int nr = P.cfg.nr;
   const int64_t j0 = first * nr, j1 = min64(last * nr, B.nc);
   if (j0 >= j1) return;
   if (P.direct_b) {
     const int64_t full = B.nc / nr * nr;
-    if (j1 > full) gemm_pack_b_f32(nr, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, false, B.packed_b);
+    if (j1 > full && P.cfg.tile == nullptr) {
+      gemm_pack_b_f32(nr, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, false, B.packed_b);
+    }
     return;
   }
-  gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, B.packed_b + first * B.kc * nr);
+  float* dst = B.packed_b + first * B.kc * nr;
+  if (P.o.trans_b && P.cfg.pack_b_t != nullptr) {
+    P.cfg.pack_b_t(B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
+  } else {
+    gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, dst);
+  }
 }
 
 // Rows [ic, ic + mc) x block columns [j0, j1) of C; packed_a is this thread's scratch (mc x kc).
 void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t j0, int64_t j1, float* packed_a) {
   const int MR = P.cfg.mr, NR = P.cfg.nr;
+  const GemmTileUkernelF32 any_tile = P.cfg.tile;
   const int64_t full_rows = mc / MR * MR;
   if (!P.direct_a) {
-    gemm_pack_a_f32(MR, mc, B.kc, P.a_at(ic, B.pc), P.lda, P.o.trans_a, packed_a);
-  } else if (full_rows < mc) {
-    gemm_pack_a_f32(MR, mc - full_rows, B.kc, P.a_at(ic + full_rows, B.pc), P.lda, true, packed_a);
+    if (!P.o.trans_a && P.cfg.pack_a_n != nullptr) {
+      P.cfg.pack_a_n(mc, B.kc, P.a_at(ic, B.pc), P.lda, packed_a);
+    } else {
+      gemm_pack_a_f32(MR, mc, B.kc, P.a_at(ic, B.pc), P.lda, P.o.trans_a, packed_a);
+    }
+  } else if (full_rows < mc && any_tile == nullptr) {
+    gemm_pack_a_f32(MR, mc - full_rows, B.kc, P.a_at(ic + full_rows, B.pc), P.lda, P.o.trans_a, packed_a);
   }
   alignas(64) float tile[kMaxTile];
   for (int64_t jr = j0; jr < j1; jr += NR) {
@@ -104,24 +119,31 @@ void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t 
     const float* bp = B.packed_b + jr / NR * B.kc * NR;
     int64_t b_step = NR;
     if (P.direct_b) {
-      const bool full = nr == NR;
-      bp = full ? P.b_at(B.pc, B.jc + jr) : B.packed_b;
-      b_step = full ? P.ldb : NR;
+      const bool in_place = nr == NR || any_tile != nullptr;
+      bp = in_place ? P.b_at(B.pc, B.jc + jr) : B.packed_b;
+      b_step = in_place ? P.ldb : NR;
     }
     for (int64_t ir = 0; ir < mc; ir += MR) {
       const int64_t mr = min64(MR, mc - ir);
+      // A(i, p) = ap[i * a_rs + p * a_cs]: a packed panel, or A in place (along stored rows or columns).
       const float* ap = packed_a + ir / MR * B.kc * MR;
-      int64_t a_step = MR;
+      int64_t a_rs = 1, a_cs = MR;
       if (P.direct_a) {
-        const bool full = mr == MR;
-        ap = full ? P.a_at(ic + ir, B.pc) : packed_a;
-        a_step = full ? P.lda : MR;
+        if (mr == MR || any_tile != nullptr) {
+          ap = P.a_at(ic + ir, B.pc);
+          a_rs = P.o.trans_a ? 1 : P.lda;
+          a_cs = P.o.trans_a ? P.lda : 1;
+        } else {
+          ap = packed_a;
+        }
       }
       float* cp = P.c + (ic + ir) * P.ldc + B.jc + jr;
-      if (mr == MR && nr == NR) {
-        P.cfg.ukernel(B.kc, ap, a_step, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
+      if (mr == MR && nr == NR && a_rs == 1) {
+        P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
+      } else if (any_tile != nullptr) {
+        any_tile(mr, nr, B.kc, ap, a_rs, a_cs, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
       } else {
-        P.cfg.ukernel(B.kc, ap, a_step, bp, b_step, tile, NR, 1.0f, 0.0f);
+        P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, tile, NR, 1.0f, 0.0f);
         gemm_merge_tile_f32(mr, nr, tile, NR, cp, P.ldc, P.o.alpha, B.beta);
       }
     }
@@ -132,6 +154,12 @@ void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t 
 
 runtime::Status gemm_f32(runtime::Context& ctx, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
                          const float* b, int64_t ldb, float* c, int64_t ldc, const GemmOptions& options) noexcept {
+  return gemm_f32_path(ctx, m, n, k, a, lda, b, ldb, c, ldc, options, GemmPath::automatic);
+}
+
+runtime::Status gemm_f32_path(runtime::Context& ctx, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                              const float* b, int64_t ldb, float* c, int64_t ldc, const GemmOptions& options,
+                              GemmPath path) noexcept {
   if (m <= 0 || n <= 0) return runtime::Status::ok;
   if (k <= 0 || options.alpha == 0.0f) {
     gemm_scale_c_f32(m, n, c, ldc, options.beta);
@@ -143,8 +171,9 @@ runtime::Status gemm_f32(runtime::Context& ctx, int64_t m, int64_t n, int64_t k,
   P.mc = round_up(ceil_div(m, ceil_div(m, P.cfg.mc)), MR);
   P.nc = round_up(ceil_div(n, ceil_div(n, P.cfg.nc)), NR);
   const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  const bool direct = volume <= static_cast<double>(kGemmDirectMaxVolume);
-  P.direct_a = direct && options.trans_a;
+  const bool direct = path == GemmPath::automatic ? volume <= static_cast<double>(kGemmDirectMaxVolume)
+                                                 : path == GemmPath::direct;
+  P.direct_a = direct && (options.trans_a || P.cfg.tile != nullptr);
   P.direct_b = direct && !options.trans_b;
 
   // Nested inside another kernel's parallel task: run serially on this thread with its own scratch.

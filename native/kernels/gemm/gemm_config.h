@@ -4,6 +4,8 @@
 #include <cstdint>
 
 #include "../../runtime/cpu_features.h"
+#include "gemm.h"
+#include "gemm_pack.h"
 #include "gemm_ukernel.h"
 
 namespace nodegrad::kernels {
@@ -15,13 +17,26 @@ struct GemmConfigF32 {
   int64_t mc;        // rows of a packed A block (sized for L2), a multiple of mr
   int64_t kc;        // depth of a packed panel (a kc x nr B micro-panel stays in L1)
   int64_t nc;        // columns of a packed B block (sized for L3), a multiple of nr
+  // Optional: any tile with A read along rows or columns (else partial tiles use a scratch tile and
+  // gemm_merge_tile_f32, and only A transposed is read in place), and SIMD packing of A not transposed /
+  // B transposed (else the portable packs).
+  GemmTileUkernelF32 tile = nullptr;
+  GemmPackAF32 pack_a_n = nullptr;
+  GemmPackBF32 pack_b_t = nullptr;
 };
 
 // The configuration used for `isa` (scalar for an ISA this build has no kernels for).
 GemmConfigF32 gemm_config_f32(runtime::Isa isa) noexcept;
 
-// Problems with m * n * k at or below this read A (transposed) and B (not transposed) in place instead of
-// packing their full panels: packing would cost more than it saves.
-constexpr int64_t kGemmDirectMaxVolume = int64_t{160} * 160 * 160;
+// Problems with m * n * k at or below this read A and B in place where the micro-kernels can (see gemm.cc)
+// instead of packing their full panels: packing would cost more than it saves.
+constexpr int64_t kGemmDirectMaxVolume = int64_t{256} * 256 * 256;
+
+// gemm_f32 with the choice between packing and reading in place forced (for tests; both give bitwise the
+// same C).
+enum class GemmPath { automatic, packed, direct };
+runtime::Status gemm_f32_path(runtime::Context& ctx, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                              const float* b, int64_t ldb, float* c, int64_t ldc, const GemmOptions& options,
+                              GemmPath path) noexcept;
 
 }  // namespace nodegrad::kernels

@@ -16,6 +16,13 @@ void gemm_pack_a_f32(int mr, int64_t mc, int64_t kc, const float* a, int64_t lda
 // Packs the kc x nc block of op(B) whose top-left element is `b`.
 void gemm_pack_b_f32(int nr, int64_t kc, int64_t nc, const float* b, int64_t ldb, bool trans, float* dst) noexcept;
 
+// Per-ISA versions of the two packs that run across stored rows (A not transposed, B transposed), for one
+// register tile size each: the same layout and zero padding as gemm_pack_a_f32 / gemm_pack_b_f32.
+using GemmPackAF32 = void (*)(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
+using GemmPackBF32 = void (*)(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+void gemm_pack_a_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
+void gemm_pack_b_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+
 // C[i, j] = alpha * tile[i * tile_ld + j] + beta * C[i, j] for i < rows, j < cols; beta == 0 never reads C.
 void gemm_merge_tile_f32(int64_t rows, int64_t cols, const float* tile, int64_t tile_ld, float* c, int64_t ldc,
                          float alpha, float beta) noexcept;

@@ -7,6 +7,10 @@
 // tile of C exists (edge tiles go through a scratch tile, see gemm_pack.h). beta == 0 never reads C.
 // The sum over p runs in increasing p, so results do not depend on how the driver splits C.
 //
+// A tile kernel (optional per ISA) computes any mr x nr tile, mr <= MR, nr <= NR, under the same contract
+// with A(i, p) = a[i * a_rs + p * a_cs], reading only rows i < mr of A and columns j < nr of B and C: edge
+// tiles and operands read in place (A not transposed too) need no scratch tile and no packing.
+//
 // Declarations only: ISA files must not share inline code with baseline callers (see CMakeLists.txt).
 #pragma once
 
@@ -17,12 +21,19 @@ namespace nodegrad::kernels {
 using GemmUkernelF32 = void (*)(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                 float* c, int64_t ldc, float alpha, float beta) noexcept;
 
+using GemmTileUkernelF32 = void (*)(int64_t mr, int64_t nr, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs,
+                                    const float* b, int64_t b_step, float* c, int64_t ldc, float alpha,
+                                    float beta) noexcept;
+
 void gemm_ukernel_f32_4x4__scalar(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                   float* c, int64_t ldc, float alpha, float beta) noexcept;
 void gemm_ukernel_f32_6x16__avx2(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                  float* c, int64_t ldc, float alpha, float beta) noexcept;
 void gemm_ukernel_f32_14x32__avx512(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                     float* c, int64_t ldc, float alpha, float beta) noexcept;
+void gemm_ukernel_tile_f32_14x32__avx512(int64_t mr, int64_t nr, int64_t kc, const float* a, int64_t a_rs,
+                                         int64_t a_cs, const float* b, int64_t b_step, float* c, int64_t ldc,
+                                         float alpha, float beta) noexcept;
 void gemm_ukernel_f32_8x12__neon(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                  float* c, int64_t ldc, float alpha, float beta) noexcept;
 
