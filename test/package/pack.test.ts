@@ -53,7 +53,14 @@ const c = new Float32Array(m * n), ref = new Float32Array(m * n);
 ng.backend().gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
 ng.jsKernels.gemm(false, false, m, n, k, 1, a, k, b, n, 0, ref, n);
 const same = c.every((v, i) => Object.is(v, ref[i])) && ref.some((v) => v !== 0);
-console.log(JSON.stringify({ backend: ng.getBackend(), loaded, same }));
+// nodegrad/worker: the same product in a worker thread, tensors moved there and back.
+require('node:fs').writeFileSync('mm-worker.mjs', "export const mm = (a, b) => a.matmul(b);");
+const { spawn } = await import('nodegrad/worker');
+const w = await spawn('./mm-worker.mjs', { threads: 1 });
+const wc = await w.call('mm', new ng.Tensor(a, [m, k]), new ng.Tensor(b, [k, n]));
+await w.terminate();
+const worker = wc instanceof ng.Tensor && wc.data.every((v, i) => Object.is(v, ref[i])) && a.byteLength === 0;
+console.log(JSON.stringify({ backend: ng.getBackend(), loaded, same, worker }));
 `;
 
 describe('npm pack + install without build tools', () => {
@@ -82,7 +89,7 @@ describe('npm pack + install without build tools', () => {
   });
 
   it('packs dist, the prebuild, the sources and the install script, and nothing from test/ or build/', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', prebuildRel, 'scripts/install.cjs', 'CMakeLists.txt', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/worker/index.js', 'dist/worker/host.js', prebuildRel, 'scripts/install.cjs', 'CMakeLists.txt', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(test|bench|build|lib)\//.test(f))).toEqual([]);
@@ -111,6 +118,7 @@ describe('npm pack + install without build tools', () => {
       expect(out.backend).toBe('native');
       expect(out.loaded).toEqual([path.join(fs.realpathSync(dir), 'node_modules/nodegrad', prebuildRel)]);
       expect(out.same).toBe(true);
+      expect(out.worker).toBe(true);
     }, 120_000);
   }
 });
