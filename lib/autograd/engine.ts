@@ -105,7 +105,7 @@ function backwardPass(root: Tensor, gradient: Tensor, add: (a: Tensor, b: Tensor
       const g = grads[i];
       if (g == null || !t.requiresGrad) continue;
       const fn = t.gradFn;
-      if (fn === null) accumulateLeaf(t, g, add);
+      if (fn === null) accumulateLeaf(t, g, add, fresh(g, gy, grads, i));
       else fn.grad = fn.grad === null ? g : add(fn.grad, g);
     }
   }

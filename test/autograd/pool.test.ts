@@ -1,5 +1,5 @@
 /** The buffer pool: backward temporaries are recycled, and nothing the user holds is ever overwritten. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as ng from '../../lib/index.js';
 import { clearPool, poolStats } from '../../lib/autograd/pool.js';
 
@@ -27,5 +27,26 @@ describe('buffer pool', () => {
     // The same step recomputed from scratch gives bitwise the same gradient.
     clearPool();
     expect(Array.from(step(1).grad.data)).toEqual(heldG);
+  });
+
+  it('a fresh backward gradient becomes the leaf gradient without a copy; a pass-through one is copied', () => {
+    clearPool();
+    const w = ng.randn([64, 48], { requiresGrad: true });
+    const b = ng.randn([48], { requiresGrad: true });
+    const x = ng.randn([32, 48]);
+    const clones = vi.spyOn(ng.Tensor.prototype, 'clone');
+    try {
+      ng.sum(ng.linear(x, w)).backward();
+      expect(clones).not.toHaveBeenCalled();
+      // sum's backward hands out an expanded view of its upstream gradient: the leaf must own a copy.
+      ng.sum(b).backward();
+      expect(clones).toHaveBeenCalledTimes(1);
+    } finally {
+      clones.mockRestore();
+    }
+    const expected = ng.noGrad(() => ng.sum(x, 0, true).expand([64, 48]).contiguous());
+    // Same sums, other summation order (GEMM): float32 rounding apart.
+    w.grad!.data.forEach((v, i) => expect(Math.abs(v - expected.data[i])).toBeLessThan(1e-5 * (1 + Math.abs(v))));
+    expect(Array.from(b.grad!.data)).toEqual(new Array(48).fill(1));
   });
 });
