@@ -138,7 +138,80 @@ export const bindingCases: BindingCase[] = [
   ...convCasesAll,
   ...poolCases,
   ...optimCases,
+  binaryCase(0, 'binary add (b broadcast)', true),
+  binaryCase(4, 'binary pow', false),
+  binaryBackwardCase(),
+  whereCase(),
+  stridedCopyCase(),
 ];
+
+function binaryCase(op: number, label: string, broadcast: boolean): BindingCase {
+  return {
+    fn: 'binary',
+    label,
+    args(r, big) {
+      const [m, n] = big ? [400, 701] : [3, 17];
+      // b is one row broadcast over m rows, or dense; both read through explicit strides.
+      return [op, [m, n], f32(r, m * n + 2), 2, [n, 1], f32(r, broadcast ? n : m * n), 0, broadcast ? [0, 1] : [n, 1], new Float32Array(m * n), 1];
+    },
+    arrays: [
+      { index: 2, name: 'a', output: false },
+      { index: 5, name: 'b', output: false },
+      { index: 8, name: 'out', output: true },
+    ],
+  };
+}
+
+function binaryBackwardCase(): BindingCase {
+  return {
+    fn: 'binaryBackward',
+    label: 'binaryBackward maximum',
+    args(r, big) {
+      const n = big ? 300_001 : 19;
+      return [5, n, r.ints(n), r.ints(n), f32(r, n), f32(r, n), new Float32Array(n), new Float32Array(n), 1];
+    },
+    arrays: [
+      { index: 2, name: 'a', output: false },
+      { index: 3, name: 'b', output: false },
+      { index: 4, name: 'out', output: false },
+      { index: 5, name: 'gy', output: false },
+      { index: 6, name: 'ga', output: true },
+      { index: 7, name: 'gb', output: true },
+    ],
+  };
+}
+
+function whereCase(): BindingCase {
+  return {
+    fn: 'where',
+    label: 'where (a transposed, b broadcast)',
+    args(r, big) {
+      const [m, n] = big ? [500, 301] : [4, 9];
+      return [[m, n], r.ints(m * n, -1, 1), 0, [n, 1], f32(r, m * n), 0, [1, m], f32(r, n), 0, [0, 1], new Float32Array(m * n)];
+    },
+    arrays: [
+      { index: 1, name: 'cond', output: false },
+      { index: 4, name: 'a', output: false },
+      { index: 7, name: 'b', output: false },
+      { index: 10, name: 'out', output: true },
+    ],
+  };
+}
+
+function stridedCopyCase(): BindingCase {
+  return {
+    fn: 'stridedCopy',
+    label: 'stridedCopy (transpose into an offset view)',
+    args(r, big) {
+      const [m, n] = big ? [600, 301] : [5, 7];
+      return [[m, n], f32(r, m * n), 0, [1, m], new Float32Array(m * n + 3), 3, [n, 1]];
+    },
+    arrays: [
+      { index: 1, name: 'x', output: false },
+      { index: 4, name: 'out', output: true },
+    ],
+  };
+}
 
 /** Kernel exports of the loaded addon with no entry in bindingCases (sizes-only helpers excluded). */
 export function uncoveredExports(addon: Addon): string[] {
