@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_gemm(env, exports);
   register_elementwise(env, exports);
   register_elementwise_strided(env, exports);
+  register_elementwise_reduce(env, exports);
   register_conv(env, exports);
   register_pool(env, exports);
   register_rnn(env, exports);

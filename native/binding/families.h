@@ -9,6 +9,7 @@ void register_runtime(Napi::Env env, Napi::Object exports);
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_elementwise_strided(Napi::Env env, Napi::Object exports);
+void register_elementwise_reduce(Napi::Env env, Napi::Object exports);
 void register_conv(Napi::Env env, Napi::Object exports);
 void register_pool(Napi::Env env, Napi::Object exports);
 void register_rnn(Napi::Env env, Napi::Object exports);

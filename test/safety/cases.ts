@@ -143,6 +143,11 @@ export const bindingCases: BindingCase[] = [
   binaryBackwardCase(),
   whereCase(),
   stridedCopyCase(),
+  reduceCase(0, 'reduce sum over rows', 1),
+  reduceCase(4, 'reduce logsumexp over the middle axis', 7),
+  argReduceCase(),
+  nllLossCase(),
+  nllLossBackwardCase(),
 ];
 
 function binaryCase(op: number, label: string, broadcast: boolean): BindingCase {
@@ -209,6 +214,78 @@ function stridedCopyCase(): BindingCase {
     arrays: [
       { index: 1, name: 'x', output: false },
       { index: 4, name: 'out', output: true },
+    ],
+  };
+}
+
+function reduceCase(op: number, label: string, inner: number): BindingCase {
+  return {
+    fn: 'reduce',
+    label,
+    args(r, big) {
+      const [outer, dim] = big ? [900, 301] : [3, 19];
+      return [op, outer, dim, inner, f32(r, outer * dim * inner), new Float32Array(outer * inner)];
+    },
+    arrays: [
+      { index: 4, name: 'x', output: false },
+      { index: 5, name: 'out', output: true },
+    ],
+  };
+}
+
+function argReduceCase(): BindingCase {
+  return {
+    fn: 'argReduce',
+    label: 'argReduce max over the middle axis',
+    args(r, big) {
+      const [outer, dim, inner] = big ? [60, 50, 301] : [2, 9, 5];
+      return [2, outer, dim, inner, r.ints(outer * dim * inner), new Float32Array(outer * inner), new Int32Array(outer * inner)];
+    },
+    arrays: [
+      { index: 4, name: 'x', output: false },
+      { index: 5, name: 'values', output: true },
+      { index: 6, name: 'indices', output: true, kind: 'i32' },
+    ],
+  };
+}
+
+function nllTargets(r: Rng, samples: number, classes: number): Int32Array {
+  return Int32Array.from({ length: samples }, () => (r.next() < 0.1 ? -100 : r.int(0, classes - 1)));
+}
+
+function nllLossCase(): BindingCase {
+  return {
+    fn: 'nllLoss',
+    label: 'nllLoss weighted, smoothed',
+    args(r, big) {
+      const [outer, classes] = big ? [30_000, 10] : [7, 5];
+      return [outer, classes, 1, f32(r, outer * classes), nllTargets(r, outer, classes), r.f32(classes, 0.5, 2), -100, 0.1,
+        new Float32Array(outer), new Float32Array(outer)];
+    },
+    arrays: [
+      { index: 3, name: 'logp', output: false },
+      { index: 4, name: 'target', output: false, kind: 'i32' },
+      { index: 5, name: 'weight', output: false },
+      { index: 8, name: 'loss', output: true },
+      { index: 9, name: 'wsum', output: true },
+    ],
+  };
+}
+
+function nllLossBackwardCase(): BindingCase {
+  return {
+    fn: 'nllLossBackward',
+    label: 'nllLossBackward weighted, smoothed',
+    args(r, big) {
+      const [outer, classes] = big ? [30_000, 10] : [7, 5];
+      return [outer, classes, 1, nllTargets(r, outer, classes), r.f32(classes, 0.5, 2), -100, 0.1, f32(r, outer),
+        new Float32Array(outer * classes)];
+    },
+    arrays: [
+      { index: 3, name: 'target', output: false, kind: 'i32' },
+      { index: 4, name: 'weight', output: false },
+      { index: 7, name: 'gloss', output: false },
+      { index: 8, name: 'glogp', output: true },
     ],
   };
 }
