@@ -15,7 +15,7 @@ using namespace rnn_detail;
 
 runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const RnnBackwardArgs& a) noexcept {
   const int64_t T = s.seq_len, B = s.batch, I = s.input, H = s.hidden;
-  const int64_t GH = rnn_gate_count(s.mode) * H, BH = B * H, N = T * B;
+  const int64_t G = rnn_gate_count(s.mode), GH = G * H, BH = B * H, N = T * B;
   const bool lstm = s.mode == RnnMode::lstm, gru = s.mode == RnnMode::gru;
   const float* hs = a.reserve;
   const float* cs = lstm ? hs + (T + 1) * BH : nullptr;
@@ -27,56 +27,83 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     return runtime::Status::ok;
   }
 
-  // Scratch: dAx [N, GH], dAh [N, GH] (unless shared), dh ping-pong [B, H] x 2, dc [B, H], zeros [H].
+  // Scratch: dAx [N, GH], dAh [N, GH] (unless shared), dh ping-pong [B, H] x 2, dc [B, H], zeros [H],
+  // W_hh packed once, and dAh packed for the step that reads it (two buffers: a step packs its own while
+  // the previous one's is being read).
+  const StepPlan plan = plan_steps(ctx.isa, B, H, G);
+  const GemmPackedLayout& pk = plan.gemm;
   const bool shared = !gru && !s.batch_first && !s.reverse;
   const int64_t da_size = round_up16(N * GH), bh_size = round_up16(BH), h_size = round_up16(H);
-  float* dax = ctx.workspace.get_as<float>(0, runtime::Slot::rnn_gates,
-                                           static_cast<size_t>((shared ? 1 : 2) * da_size + 3 * bh_size + h_size));
+  const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, GH, H));
+  const int64_t dp_size = round_up16(gemm_packed_a_size_f32(pk, B, GH));
+  float* dax = ctx.workspace.get_as<float>(
+      runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
+      static_cast<size_t>((shared ? 1 : 2) * da_size + 3 * bh_size + h_size + w_size + 2 * dp_size));
   if (dax == nullptr) return runtime::Status::out_of_memory;
   float* dah = shared ? dax : dax + da_size;
   float* dh = dah + da_size;
   float* dh_next = dh + bh_size;
   float* dc = dh_next + bh_size;
   float* zeros = dc + bh_size;
+  float* w_packed = zeros + h_size;
+  float* da_packed[2] = {w_packed + w_size, w_packed + w_size + dp_size};
   copy_or_zero(dh, a.dh_n, BH);
   if (lstm) copy_or_zero(dc, a.dc_n, BH);
   copy_or_zero(zeros, nullptr, H);
+  gemm_pack_b_all_f32(pk, GH, H, a.w_hh, H, false, w_packed);
 
+  // A block of step s first finishes its slice of dh: dh += dA_{s+1} · W_hh (GRU's gate kernel already
+  // wrote the direct path dh * z there; otherwise the product overwrites), then runs the gate-gradient
+  // kernel and packs its columns of every gate of dA_s for step s-1.
   const RnnGateGradFn grad = select_gate_kernels(ctx.isa, s.mode).backward;
-  GemmOptions nn;
-  runtime::Status st = runtime::Status::ok;
+  const float hidden_beta = gru ? 1.0f : 0.0f;
   for (int64_t step = T - 1; step >= 0; --step) {
     const int64_t t = step_time(s, step);
-    for_each_gate_block(ctx, B, H, GH / H, [&](int64_t b, int64_t j0, int64_t j1) {
-      const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
-      RnnGateGradRow r;
-      r.n = j1 - j0;
-      r.stride = H;
-      r.dh = dh + hb;
-      r.dy = a.dy != nullptr ? a.dy + xr * a.ldy + j0 : zeros;
-      r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
-      r.h_prev = hs + step * BH + hb;
-      r.h = hs + (step + 1) * BH + hb;
-      r.c_prev = lstm ? cs + step * BH + hb : nullptr;
-      r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
-      r.dc = lstm ? dc + hb : nullptr;
-      r.dgx = dax + xr * GH + j0;
-      r.dgh = dah + (step * B + b) * GH + j0;
-      r.dh_prev = gru ? dh_next + hb : nullptr;
-      grad(r);
+    const float* dap = da_packed[(step + 1) & 1];
+    float* dap_next = da_packed[step & 1];
+    const float* da_step = dah + step * B * GH;
+    for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      if (step + 1 < T) gemm_packed_f32(pk, GH, dap, w_packed, i0, i1, j0, j1, dh, H, hidden_beta);
+      for (int64_t b = i0; b < i1; ++b) {
+        const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
+        RnnGateGradRow r;
+        r.n = j1 - j0;
+        r.stride = H;
+        r.dh = dh + hb;
+        r.dy = a.dy != nullptr ? a.dy + xr * a.ldy + j0 : zeros;
+        r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+        r.h_prev = hs + step * BH + hb;
+        r.h = hs + (step + 1) * BH + hb;
+        r.c_prev = lstm ? cs + step * BH + hb : nullptr;
+        r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
+        r.dc = lstm ? dc + hb : nullptr;
+        r.dgx = dax + xr * GH + j0;
+        r.dgh = dah + (step * B + b) * GH + j0;
+        r.dh_prev = gru ? dh_next + hb : nullptr;
+        grad(r);
+      }
+      if (step > 0 || a.dh0 != nullptr) {
+        for (int64_t g = 0; g < G; ++g) {
+          gemm_pack_a_block_f32(pk, B, GH, i0, i1, g * H + j0, g * H + j1, da_step, GH, false, dap_next);
+        }
+      }
     });
-    if (step > 0 || a.dh0 != nullptr) {
-      nn.beta = gru ? 1.0f : 0.0f;  // GRU's gate kernel already wrote the direct path dh * z
-      st = gemm_f32(ctx, B, H, GH, dah + step * B * GH, GH, a.w_hh, H, dh_next, H, nn);
-      if (st != runtime::Status::ok) return st;
-      float* tmp = dh;
-      dh = dh_next;
-      dh_next = tmp;
-    }
+    float* tmp = dh;
+    dh = dh_next;
+    dh_next = tmp;
   }
-  if (a.dh0 != nullptr) accumulate(a.dh0, dh, BH);
+  // dh now holds GRU's direct path into h0 (unused otherwise); add the W_hh path of step 0.
+  if (a.dh0 != nullptr) {
+    const float* dap = da_packed[0];
+    for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+      gemm_packed_f32(pk, GH, dap, w_packed, i0, i1, j0, j1, dh, H, hidden_beta);
+    });
+    accumulate(a.dh0, dh, BH);
+  }
   if (lstm && a.dc0 != nullptr) accumulate(a.dc0, dc, BH);
 
+  GemmOptions nn;
+  runtime::Status st = runtime::Status::ok;
   nn.beta = 1.0f;
   if (a.dx != nullptr && I > 0) {
     st = gemm_f32(ctx, N, I, GH, dax, GH, a.w_ih, I, a.dx, a.lddx, nn);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "../gemm/gemm.h"
+#include "../gemm/gemm_prepacked.h"
 #include "rnn.h"
 #include "rnn_gates.h"
 
@@ -33,22 +34,32 @@ inline int64_t step_time(const RnnShape& s, int64_t step) noexcept {
 
 inline int64_t round_up16(int64_t n) noexcept { return (n + 15) & ~int64_t{15}; }
 
-// Runs fn(b, j0, j1) over every batch row and a block [j0, j1) of hidden units, in parallel. The split
-// depends on the shape only (never on the thread count) and no task reduces across rows, so results are
-// bitwise identical for every pool size. Small steps run on the calling thread: a wake-up would cost more.
+// How the recurrent steps are split: blocks of batch rows x blocks of hidden units. A task computes its
+// block's slice of the step's W_hh product for every gate (from operands packed once, gemm_prepacked.h),
+// runs the gate kernel on it and packs its outputs for the next step, so a step is one parallel region.
+// The split depends on the shape and ISA only (never on the thread count) and every element is computed
+// whole by one task, so results are bitwise identical for every pool size.
+struct StepPlan {
+  GemmPackedLayout gemm;
+  int64_t rows = 0, units = 0;              // block sizes: multiples of mr and nr (except the last blocks)
+  int64_t row_blocks = 0, unit_blocks = 0;
+  bool parallel = false;                    // small steps run on the calling thread: a wake-up costs more
+};
+
+StepPlan plan_steps(runtime::Isa isa, int64_t batch, int64_t hidden, int64_t gates) noexcept;
+
+// fn(i0, i1, j0, j1) for every block of one step: rows [i0, i1), hidden units [j0, j1).
 template <typename F>
-void for_each_gate_block(runtime::Context& ctx, int64_t batch, int64_t hidden, int64_t gates, F&& fn) noexcept {
-  if (batch == 0 || hidden == 0) return;
-  const int64_t unit_block = batch >= 8 || hidden <= 128 ? hidden : round_up16((hidden + 3) / 4);
-  const int64_t blocks = (hidden + unit_block - 1) / unit_block;
+void for_each_step_block(runtime::Context& ctx, const StepPlan& p, int64_t batch, int64_t hidden, F&& fn) noexcept {
   auto task = [&](int64_t id, int) {
-    const int64_t b = id / blocks, j0 = (id % blocks) * unit_block;
-    fn(b, j0, j0 + unit_block < hidden ? j0 + unit_block : hidden);
+    const int64_t i0 = id / p.unit_blocks * p.rows, j0 = id % p.unit_blocks * p.units;
+    fn(i0, i0 + p.rows < batch ? i0 + p.rows : batch, j0, j0 + p.units < hidden ? j0 + p.units : hidden);
   };
-  if (batch * hidden * gates < 8192) {
-    for (int64_t id = 0; id < batch * blocks; ++id) task(id, 0);
+  const int64_t tasks = p.row_blocks * p.unit_blocks;
+  if (p.parallel) {
+    ctx.pool.parallel_for(tasks, std::move(task));  // parallel_for takes its callable by value
   } else {
-    ctx.pool.parallel_for(batch * blocks, std::move(task));  // parallel_for takes its callable by value
+    for (int64_t id = 0; id < tasks; ++id) task(id, 0);
   }
 }
 

@@ -1,8 +1,10 @@
 // Forward sequence driver for one layer and one direction (layouts and conventions in rnn.h).
 //
 // 1. Gx = X · W_ihᵀ for all T steps in one GEMM ([T·B, I] x [I, G·H]), rows in x's order.
-// 2. Per step s: Gh = h_{s-1} · W_hhᵀ (GEMM [B, H] x [H, G·H]), then the fused gate kernel adds both
-//    biases, applies the activations and writes h (reserve and y), c and the saved gates in one pass.
+// 2. Per step s: Gh = h_{s-1} · W_hhᵀ ([B, H] x [H, G·H], W_hh packed once per sequence), then the fused
+//    gate kernel adds both biases, applies the activations and writes h (reserve and y), c and the saved
+//    gates in one pass. Both run per block of rows x hidden units in one parallel region per step, and each
+//    block packs its slice of h for the next step's product (rnn_driver.h, StepPlan).
 // Biases are added in the gate kernel rather than folded into the GEMMs because GRU's n gate needs the
 // hidden bias inside the reset product.
 #include "rnn_driver.h"
@@ -13,7 +15,7 @@ using namespace rnn_detail;
 
 runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const RnnForwardArgs& a) noexcept {
   const int64_t T = s.seq_len, B = s.batch, I = s.input, H = s.hidden;
-  const int64_t GH = rnn_gate_count(s.mode) * H, BH = B * H, N = T * B;
+  const int64_t G = rnn_gate_count(s.mode), GH = G * H, BH = B * H, N = T * B;
   const bool lstm = s.mode == RnnMode::lstm;
   float* hs = a.reserve;
   float* cs = lstm ? hs + (T + 1) * BH : nullptr;
@@ -24,14 +26,22 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
   if (lstm) copy_or_zero(cs, a.c0, BH);
 
   if (N > 0 && H > 0) {
-    // Scratch: Gx [N, GH], Gh [B, GH], input and hidden biases [GH] each (zeros when absent).
+    const StepPlan plan = plan_steps(ctx.isa, B, H, G);
+    const GemmPackedLayout& pk = plan.gemm;
+    // Scratch: Gx [N, GH], Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
+    // once per gate, and h packed for the step that reads it (two buffers: a step packs the next one's).
     const int64_t gx_size = round_up16(N * GH), gh_size = round_up16(B * GH), bias_size = round_up16(GH);
-    float* gx = ctx.workspace.get_as<float>(0, runtime::Slot::rnn_gates,
-                                            static_cast<size_t>(gx_size + gh_size + 2 * bias_size));
+    const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, H, H));
+    const int64_t hp_size = round_up16(gemm_packed_a_size_f32(pk, B, H));
+    float* gx = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
+                                            static_cast<size_t>(gx_size + gh_size + 2 * bias_size + G * w_size +
+                                                                2 * hp_size));
     if (gx == nullptr) return runtime::Status::out_of_memory;
     float* gh = gx + gx_size;
     float* bx = gh + gh_size;
     float* bh = bx + bias_size;
+    float* w_packed = bh + bias_size;
+    float* h_packed[2] = {w_packed + G * w_size, w_packed + G * w_size + hp_size};
     copy_or_zero(bx, a.b_ih, GH);
     copy_or_zero(bh, a.b_hh, GH);
 
@@ -39,29 +49,40 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
     nt.trans_b = true;
     runtime::Status st = gemm_f32(ctx, N, GH, I, a.x, a.ldx, a.w_ih, I > 0 ? I : 1, gx, GH, nt);
     if (st != runtime::Status::ok) return st;
+    // Gate g's block of Gh is h · W_hh[gH .. gH + H)ᵀ: packed per gate, so a unit block's columns of every
+    // gate start on panel boundaries whatever H is.
+    for (int64_t g = 0; g < G; ++g) gemm_pack_b_all_f32(pk, H, H, a.w_hh + g * H * H, H, true, w_packed + g * w_size);
+    gemm_pack_a_block_f32(pk, B, H, 0, B, 0, H, hs, H, false, h_packed[0]);
 
     const RnnGateFn gate = select_gate_kernels(ctx.isa, s.mode).forward;
     for (int64_t step = 0; step < T; ++step) {
       const int64_t t = step_time(s, step);
       const float* h_prev = hs + step * BH;
-      st = gemm_f32(ctx, B, GH, H, h_prev, H, a.w_hh, H, gh, GH, nt);
-      if (st != runtime::Status::ok) return st;
-      for_each_gate_block(ctx, B, H, GH / H, [&](int64_t b, int64_t j0, int64_t j1) {
-        const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
-        RnnGateRow r;
-        r.n = j1 - j0;
-        r.stride = H;
-        r.gx = gx + xr * GH + j0;
-        r.gh = gh + b * GH + j0;
-        r.bx = bx + j0;
-        r.bh = bh + j0;
-        r.h_prev = h_prev + hb;
-        r.c_prev = lstm ? cs + step * BH + hb : nullptr;
-        r.h = hs + (step + 1) * BH + hb;
-        r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
-        r.y = a.y + xr * a.ldy + j0;
-        r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
-        gate(r);
+      float* h_next = hs + (step + 1) * BH;
+      const float* hp = h_packed[step & 1];
+      float* hp_next = h_packed[(step + 1) & 1];
+      for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+        for (int64_t g = 0; g < G; ++g) {
+          gemm_packed_f32(pk, H, hp, w_packed + g * w_size, i0, i1, j0, j1, gh + g * H, GH, 0.0f);
+        }
+        for (int64_t b = i0; b < i1; ++b) {
+          const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
+          RnnGateRow r;
+          r.n = j1 - j0;
+          r.stride = H;
+          r.gx = gx + xr * GH + j0;
+          r.gh = gh + b * GH + j0;
+          r.bx = bx + j0;
+          r.bh = bh + j0;
+          r.h_prev = h_prev + hb;
+          r.c_prev = lstm ? cs + step * BH + hb : nullptr;
+          r.h = h_next + hb;
+          r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
+          r.y = a.y + xr * a.ldy + j0;
+          r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+          gate(r);
+        }
+        if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next, H, false, hp_next);
       });
     }
   }
