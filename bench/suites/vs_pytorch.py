@@ -65,8 +65,31 @@ def build(name):
     return None
 
 
+def blas_library():
+    """The BLAS PyTorch's matmul runs on (Debian's build links the generic libblas.so.3, so it depends on
+    which provider is installed: the reference libblas3 is ~100x slower than OpenBLAS)."""
+    torch.randn(8, 8) @ torch.randn(8, 8)
+    with open('/proc/self/maps') as maps:
+        libs = sorted({line.split()[-1] for line in maps if 'blas' in line.rsplit('/', 1)[-1]})
+    return libs
+
+
+def set_blas_threads(threads):
+    """torch.set_num_threads covers OpenMP; OpenBLAS keeps its own pool, sized separately."""
+    import ctypes
+    for lib in blas_libs:
+        try:
+            ctypes.CDLL(lib).openblas_set_num_threads(threads)
+        except (OSError, AttributeError):
+            pass
+
+
+blas_libs = blas_library()
+print(json.dumps({'note': 'PyTorch %s, BLAS: %s' % (torch.__version__, ', '.join(blas_libs) or 'none found')}), flush=True)
+
 for threads in cfg['threads']:
     torch.set_num_threads(threads)
+    set_blas_threads(threads)
     for name in cfg['cases']:
         fn = build(name)
         if fn is None:

@@ -68,7 +68,11 @@ export const vsPytorchSuite: Suite = {
       return;
     }
     for (const line of r.stdout.trim().split('\n').filter(Boolean)) {
-      const p = JSON.parse(line) as { case: string; threads: number; median_ms: number; min_ms: number; max_ms: number };
+      const p = JSON.parse(line) as { note?: string; case: string; threads: number; median_ms: number; min_ms: number; max_ms: number };
+      if (p.note !== undefined) {
+        reporter.note(`vs-pytorch: ${p.note}`);
+        continue;
+      }
       const c = available.find((k) => k.name === p.case)!;
       rows.push(reporter.add(row(c, 'pytorch', 'torch', p.threads, { median: p.median_ms, min: p.min_ms, max: p.max_ms })));
     }
