@@ -14,6 +14,7 @@ const shapes: [string, G16][] = [
   // n, c, h, w, oc, kh, kw, strideH, strideW, padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups
   ['conv-a 64x1x28x28 oc64 3x3 p1', [64, 1, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
   ['conv-b 32x64x32x32 oc64 3x3 p1', [32, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
+  ['lenet-conv1 64x1x28x28 oc6 5x5 p2', [64, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1]],
   ['lenet-conv2 64x6x14x14 oc16 5x5', [64, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1]],
 ];
 
@@ -45,7 +46,7 @@ function passes(k: Kernels, g: G16): { fwd: () => void; all: () => void } {
 
 export const convSuite: Suite = {
   name: 'conv',
-  description: 'conv2d forward and forward + backward (conv-a, conv-b, lenet-conv2), native vs JS twin',
+  description: 'conv2d forward and forward + backward (conv-a, conv-b, lenet-conv1/2), native vs JS twin',
   run(reporter: Reporter, options: BenchOptions): void {
     const isa = cpuInfo().isa;
     const rows: Row[] = [];

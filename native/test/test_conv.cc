@@ -96,6 +96,18 @@ int main() {
       check({2, 6, 8, 8, 12, 3, 3, 1, 1, 1, 1, 1, 1, 6, 0, 0}, 1, 1, ctx, name);    // depthwise ×2
       check({2, 8, 5, 7, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, name);     // 1×1 fast path
       check({1, 2, 1, 33, 3, 1, 5, 1, 2, 0, 2, 1, 1, 1, 0, 0}, 0, 2, ctx, name);    // conv1d (h = 1)
+      // Shifted driver (stride_w 1, ≥ 16 channels per group): widths around NR (4/12/16/32), channel panels
+      // around MR (4/6/8/14), groups, dilation, vertical stride, asymmetric and cropping padding.
+      check({2, 16, 5, 33, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);
+      check({1, 32, 6, 12, 30, 3, 2, 2, 1, 0, 1, 2, 1, 2, 0, 0}, 2, 0, ctx, name);
+      check({2, 40, 4, 7, 16, 2, 3, 1, 1, 2, 0, 1, 2, 1, 0, 0}, 1, 3, ctx, name);   // pad > dilation·(k − 1)
+      check({1, 20, 3, 40, 9, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, name);   // 1×1
+      check({1, 64, 3, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 4, 0, 0}, 1, 1, ctx, name);   // 4 groups of 16
+      check({1, 300, 2, 3, 5, 1, 2, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, name);   // channels past one k block
+      check({1, 8, 2, 3, 300, 1, 2, 1, 1, 0, 0, 0, 1, 1, 0, 0}, 0, 1, ctx, name);   // dX: channels past one k block
+      // Packed unfold driver: reduction past one k block (bias row included), one item split over threads.
+      check({1, 30, 6, 9, 15, 3, 3, 1, 2, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);
+      check({1, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);   // LeNet conv1, one item
     }
   }
   std::printf(failures == 0 ? "test_conv: ok\n" : "test_conv: %d failures\n", failures);

@@ -44,10 +44,10 @@ export function convCases(count: number, seed: number): ConvCase[] {
     const pad = pick(r, [0, 1, 2, 'same'] as const);
     const [pt, pb] = pad === 'same' ? samePadding(h, kh, sh, dh) : [pad, pad];
     const [pl, pr] = pad === 'same' ? samePadding(w, kw, sw, dw) : [pad, pad];
-    const c = pick(r, [1, 3, 8, 17]);
+    const c = pick(r, [1, 3, 8, 17, 32]);  // ≥ 16 per group reaches the shifted driver
     const depthwise = r.next() < 0.25;
     const groups = depthwise ? c : 1;
-    const oc = depthwise ? c * pick(r, [1, 2]) : pick(r, [1, 8, 17]);
+    const oc = depthwise ? c * pick(r, [1, 2]) : pick(r, [1, 8, 17, 40]);
     out.push({ n: pick(r, [0, 1, 3]), c, h, w, oc, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, bias: r.next() < 0.5, exact: r.next() < 0.5 });
   }
   return out;

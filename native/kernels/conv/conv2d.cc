@@ -1,6 +1,7 @@
-// conv2d forward, backward-data, backward-weight and backward-bias over im2col + GEMM (see conv2d.h).
+// conv2d entry points: forward and stride-1 dX dispatch to the micro-kernel drivers (conv2d_shifted.cc,
+// conv2d_packed.cc); the rest runs over im2col + gemm_f32 (see conv2d.h).
 //
-// Work is split into tasks whose outputs are disjoint (forward: output-pixel tiles; dX: whole batch items,
+// Work is split into tasks whose outputs are disjoint (dX: whole batch items,
 // because col2im tiles of one item overlap; dW: fixed chunks of the batch, summed in chunk order), so the
 // result never depends on which thread runs a task. With fewer tasks than threads the tasks run in order on
 // the caller and the GEMM inside each one uses the pool instead; either way every GEMM call is the same.
@@ -10,7 +11,7 @@
 #include <utility>
 
 #include "../gemm/gemm.h"
-#include "conv2d.h"
+#include "conv2d_internal.h"
 
 namespace nodegrad::kernels {
 
@@ -22,24 +23,14 @@ using runtime::Status;
 
 // Batch chunks for dW: partial sums per chunk, added in chunk order. Fixed, so independent of threads.
 constexpr int64_t kWeightChunks = 8;
+// Input channels per group (the rows of dX's register tiles) from which the shifted driver beats col2im.
+constexpr int64_t kShiftedDataMinRows = 8;
+
+using conv_detail::run_tasks;
 
 bool is_pointwise(const Conv2dShape& s) {
   return s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0 &&
          s.oh == s.h && s.ow == s.w;
-}
-
-template <typename F>
-Status run_tasks(Context& ctx, int64_t tasks, F&& fn) {
-  std::atomic<bool> failed{false};
-  auto body = [&](int64_t task, int thread) {
-    if (!failed.load(std::memory_order_relaxed) && !fn(task, thread)) failed.store(true);
-  };
-  if (tasks >= ctx.pool.num_threads() || runtime::ThreadPool::in_parallel_region()) {
-    ctx.pool.parallel_for(tasks, std::move(body));  // an rvalue: parallel_for takes F&& and casts to F*
-  } else {
-    for (int64_t t = 0; t < tasks; ++t) body(t, 0);
-  }
-  return failed.load() ? Status::out_of_memory : Status::ok;
 }
 
 struct Dims {
@@ -61,34 +52,18 @@ Dims dims_of(const Conv2dShape& s) {
 
 Status conv2d_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight, const float* bias,
                           float* y) noexcept {
-  const Dims d = dims_of(s);
-  const bool pointwise = is_pointwise(s);
-  return run_tasks(ctx, s.n * s.groups * d.tiles, [&](int64_t task, int thread) {
-    const int64_t t = task % d.tiles, g = task / d.tiles % s.groups, b = task / d.tiles / s.groups;
-    const int64_t p0 = t * d.tile, count = std::min(d.tile, d.p - p0);
-    const float* xg = x + (b * s.c + g * d.cg) * s.h * s.w;
-    float* yg = y + (b * s.oc + g * d.ocg) * d.p + p0;
-    GemmOptions o;
-    if (bias != nullptr) {
-      for (int64_t r = 0; r < d.ocg; ++r) std::fill(yg + r * d.p, yg + r * d.p + count, bias[g * d.ocg + r]);
-      o.beta = 1.0f;
-    }
-    const float* cols = xg + p0;
-    int64_t ldb = d.p;
-    if (!pointwise) {
-      float* buf = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(d.k * count));
-      if (buf == nullptr) return false;
-      im2col_f32(s, xg, p0, count, buf);
-      cols = buf;
-      ldb = count;
-    }
-    return gemm_f32(ctx, d.ocg, count, d.k, weight + g * d.ocg * d.k, d.k, cols, ldb, yg, d.p, o) == Status::ok;
-  });
+  if (conv_detail::conv2d_shifted_applies(s)) return conv_detail::conv2d_shifted_forward_f32(ctx, s, x, weight, bias, y);
+  return conv_detail::conv2d_packed_forward_f32(ctx, s, x, weight, bias, y);
 }
 
 Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float* dy, const float* weight,
                                 float* dx) noexcept {
   const Dims d = dims_of(s);
+  // Stride 1: dX is a forward convolution of dy (no scatter) once both channel counts fill the tiles.
+  if (s.stride_h == 1 && s.stride_w == 1 && d.cg >= kShiftedDataMinRows &&
+      conv_detail::conv2d_shifted_applies(conv_detail::transposed_shape(s))) {
+    return conv_detail::conv2d_shifted_backward_data_f32(ctx, s, dy, weight, dx);
+  }
   GemmOptions o;
   o.trans_a = true;  // op(A) = W_gᵀ: [k, ocg]
   if (is_pointwise(s)) {

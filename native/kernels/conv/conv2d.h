@@ -1,11 +1,15 @@
 // 2-D convolution, NCHW, as in PyTorch: x [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC],
 // y [N, OC, OH, OW], with OH = (H + pad_top + pad_bottom - dilation_h·(KH−1) − 1) / stride_h + 1 (same for W).
 //
-// Method: per (batch item, group, tile of output pixels) the input patch is unfolded (im2col) into a
-// per-thread workspace of at most ~kColumnBudget floats, then one GEMM: Y_tile = W_g · cols. 1×1 kernels
-// with stride 1 and no padding read x directly. col2im scatter-adds the GEMM's output for dX.
-// Tiles depend only on the shape, never on the thread count, so results are bitwise identical for any
-// pool size. Callers (the binding) have validated every size and buffer length.
+// Method: forward with horizontal stride 1 and ≥ 16 channels per group runs the GEMM micro-kernels on shifted
+// views of a zero-padded copy of x, one call per kernel tap (conv2d_shifted.cc: no im2col at all); other
+// forwards unfold tiles of output pixels straight into the micro-kernels' packed panels, weights packed once
+// per call with the bias as one more reduction row (conv2d_packed.cc). dX for stride 1 with enough channels
+// is the shifted forward of dy with the flipped, transposed weight; otherwise GEMM + col2im (scatter-add)
+// per batch item. dW: im2col tiles of a per-thread workspace bounded by ~kColumnBudget floats, then GEMM.
+// Tiles never change the order of any sum, and work splits never depend on the thread count where they
+// could, so results are bitwise identical for any pool size. Callers (the binding) have validated every
+// size and buffer length.
 #pragma once
 
 #include <cstdint>

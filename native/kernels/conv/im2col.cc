@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "conv2d.h"
+#include "conv2d_internal.h"
 
 namespace nodegrad::kernels {
 
@@ -44,36 +44,40 @@ int64_t conv2d_tile(int64_t k, int64_t p) noexcept {
   return std::min(cap, (even + 15) / 16 * 16);
 }
 
-void im2col_f32(const Conv2dShape& s, const float* x, int64_t p0, int64_t count, float* cols) noexcept {
-  const int64_t cg = s.c / s.groups;
-  for (int64_t ci = 0; ci < cg; ++ci) {
-    const float* plane = x + ci * s.h * s.w;
-    for (int64_t ky = 0; ky < s.kh; ++ky) {
-      for (int64_t kx = 0; kx < s.kw; ++kx) {
-        float* row = cols + ((ci * s.kh + ky) * s.kw + kx) * count;
-        const int64_t xoff = kx * s.dilation_w - s.pad_left;
-        int64_t lo = 0, hi = 0;
-        valid_range(s.ow, s.w, s.stride_w, xoff, &lo, &hi);
-        for_each_run(s, p0, count, [&](int64_t oy, int64_t a, int64_t b, int64_t j) {
-          float* out = row + j - a;  // out[ox] for ox in [a, b)
-          const int64_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
-          if (iy < 0 || iy >= s.h) {
-            std::fill(out + a, out + b, 0.0f);
-            return;
-          }
-          const int64_t l = std::clamp(lo, a, b), r = std::clamp(hi, l, b);
-          std::fill(out + a, out + l, 0.0f);
-          const float* in = plane + iy * s.w + xoff;  // in[ox·stride] = x[iy, ix]
-          if (s.stride_w == 1) {
-            std::memcpy(out + l, in + l, static_cast<size_t>(r - l) * sizeof(float));
-          } else {
-            for (int64_t ox = l; ox < r; ++ox) out[ox] = in[ox * s.stride_w];
-          }
-          std::fill(out + r, out + b, 0.0f);
-        });
-      }
+void conv_detail::im2col_row_f32(const Conv2dShape& s, const float* x, int64_t r, int64_t p0, int64_t count,
+                                 float* row) noexcept {
+  // Plain loops rather than memcpy/fill calls and one division per row: runs are short (one output row), so
+  // per-run overhead, not bandwidth, bounds this loop.
+  const int64_t kx = r % s.kw, ky = r / s.kw % s.kh, ci = r / s.kw / s.kh;
+  const float* plane = x + ci * s.h * s.w;
+  const int64_t xoff = kx * s.dilation_w - s.pad_left, sw = s.stride_w;
+  int64_t lo = 0, hi = 0;
+  valid_range(s.ow, s.w, sw, xoff, &lo, &hi);
+  int64_t oy = p0 / s.ow, a = p0 % s.ow;
+  for (int64_t j = 0; j < count; a = 0, ++oy) {
+    const int64_t b = std::min(s.ow, a + count - j);
+    float* out = row + j - a;  // out[ox] for ox in [a, b)
+    j += b - a;
+    const int64_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+    if (iy < 0 || iy >= s.h) {
+      for (int64_t ox = a; ox < b; ++ox) out[ox] = 0.0f;
+      continue;
     }
+    const int64_t l = std::clamp(lo, a, b), rr = std::clamp(hi, l, b);
+    for (int64_t ox = a; ox < l; ++ox) out[ox] = 0.0f;
+    const float* in = plane + iy * s.w + xoff;  // in[ox·stride] = x[iy, ix]
+    if (sw == 1) {
+      for (int64_t ox = l; ox < rr; ++ox) out[ox] = in[ox];
+    } else {
+      for (int64_t ox = l; ox < rr; ++ox) out[ox] = in[ox * sw];
+    }
+    for (int64_t ox = rr; ox < b; ++ox) out[ox] = 0.0f;
   }
+}
+
+void im2col_f32(const Conv2dShape& s, const float* x, int64_t p0, int64_t count, float* cols) noexcept {
+  const int64_t rows = s.c / s.groups * s.kh * s.kw;
+  for (int64_t r = 0; r < rows; ++r) conv_detail::im2col_row_f32(s, x, r, p0, count, cols + r * count);
 }
 
 void col2im_add_f32(const Conv2dShape& s, const float* cols, int64_t p0, int64_t count, float* dx) noexcept {

@@ -1,0 +1,178 @@
+// The packed convolution driver: the GEMM micro-kernels (gemm_ukernel.h) fed without going through gemm_f32.
+//
+// The weights of every group are packed once per call into the micro-kernel's A panels (MR rows, k-step
+// major), with the bias as one more reduction row (its B row is all ones), so no pass over y adds it.
+// Each task takes a tile of output pixels of one (batch item, group), unfolds it row by row (im2col) straight
+// into B panels (NR columns, k-step major) sized to stay in L2, and runs the micro-kernels over it, writing
+// y in place (edge tiles through a scratch tile). 1×1 stride-1 convolutions copy x's rows without unfolding.
+//
+// Every output element is one micro-kernel sum over the reduction rows in increasing order, split into the
+// same k blocks whatever the tile size, so the tiling (which may depend on the thread count, to give each
+// thread work) never changes a bit of the result.
+#include <algorithm>
+#include <cstring>
+
+#include "../gemm/gemm_config.h"
+#include "../gemm/gemm_pack.h"
+#include "conv2d_internal.h"
+
+namespace nodegrad::kernels::conv_detail {
+
+namespace {
+
+using runtime::Context;
+using runtime::Slot;
+using runtime::Status;
+
+constexpr int64_t kTileBudget = int64_t{1} << 17;  // floats of packed columns per task (512 KiB, within L2)
+constexpr int kMaxTile = 14 * 32;                  // the largest MR·NR of any micro-kernel
+
+struct Plan {
+  GemmConfigF32 cfg;
+  Conv2dShape s;    // the unfolding geometry (for dX: the transposed problem's)
+  int64_t m;        // output rows (channels) per group
+  int64_t taps;     // reduction rows from the unfold: channels per group · KH · KW
+  int64_t k;        // reduction rows, the bias row included
+  int64_t kc;       // depth of one k block
+  int64_t mpanels;  // A panels per group
+  int64_t p;        // output pixels per item
+  int64_t tile, tiles;
+  bool pointwise;
+};
+
+Plan make_plan(const Context& ctx, const Conv2dShape& s, bool bias) {
+  Plan P;
+  P.cfg = gemm_config_f32(ctx.isa);
+  P.s = s;
+  P.m = s.oc / s.groups;
+  P.taps = s.c / s.groups * s.kh * s.kw;
+  P.k = P.taps + (bias ? 1 : 0);
+  P.kc = ceil_div(P.k, ceil_div(P.k, P.cfg.kc));
+  P.mpanels = ceil_div(P.m, P.cfg.mr);
+  P.p = s.oh * s.ow;
+  P.pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
+                s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
+  const int64_t nr = P.cfg.nr;
+  const int64_t cap = std::max(nr, kTileBudget / P.k / nr * nr);
+  // At least two tasks per thread when the batch alone does not give them (the tiling never changes results).
+  const int64_t items = std::max<int64_t>(1, s.n * s.groups);
+  const int64_t want = ceil_div(2 * ctx.pool.num_threads(), items);
+  P.tiles = std::max(ceil_div(P.p, cap), std::min(want, ceil_div(P.p, nr)));
+  P.tile = P.tiles == 1 ? P.p : round_up(ceil_div(P.p, P.tiles), nr);
+  P.tiles = P.p == 0 ? 0 : ceil_div(P.p, P.tile);
+  return P;
+}
+
+// Packs A for every group: w(g, row, r) for the unfolded rows, then the bias row; rows past m are zero.
+template <typename W>
+void pack_weights(const Plan& P, W&& w, const float* bias, float* dst) {
+  const int64_t mr = P.cfg.mr;
+  for (int64_t g = 0; g < P.s.groups; ++g) {
+    for (int64_t pc = 0; pc < P.k; pc += P.kc) {
+      const int64_t kcb = std::min(P.kc, P.k - pc);
+      for (int64_t i = 0; i < P.mpanels; ++i) {
+        for (int64_t r = pc; r < pc + kcb; ++r) {
+          for (int64_t ii = 0; ii < mr; ++ii) {
+            const int64_t row = i * mr + ii;
+            *dst++ = row >= P.m ? 0.0f : r < P.taps ? w(g, row, r) : bias[g * P.m + row];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Copies one reduction row of `count` values into its place in every B panel (zeros past count).
+template <int NR>
+void scatter_row(const float* row, int64_t count, float* dst, int64_t panel_stride) {
+  int64_t j = 0;
+  for (; j + NR <= count; j += NR, dst += panel_stride) {
+    for (int q = 0; q < NR; ++q) dst[q] = row[j + q];
+  }
+  if (j < count) {
+    for (int64_t q = 0; q < NR; ++q) dst[q] = j + q < count ? row[j + q] : 0.0f;
+  }
+}
+
+void scatter_row(int nr, const float* row, int64_t count, float* dst, int64_t panel_stride) {
+  switch (nr) {
+    case 4: return scatter_row<4>(row, count, dst, panel_stride);
+    case 12: return scatter_row<12>(row, count, dst, panel_stride);
+    case 16: return scatter_row<16>(row, count, dst, panel_stride);
+    default: return scatter_row<32>(row, count, dst, panel_stride);  // every micro-kernel's NR is listed
+  }
+}
+
+// One task: pixels [p0, p0 + count) of item b, group g. packed_a holds all groups' panels.
+bool run_tile(Context& ctx, const Plan& P, const float* packed_a, const float* x, float* y, int64_t b, int64_t g,
+              int64_t t, int thread) {
+  const Conv2dShape& s = P.s;
+  const int MR = P.cfg.mr, NR = P.cfg.nr;
+  const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0), npanels = ceil_div(count, NR);
+  const int64_t bsize = P.k * npanels * NR;
+  float* packed_b = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(bsize + count));
+  if (packed_b == nullptr) return false;
+  float* row = packed_b + bsize;
+  const float* xg = x + (b * s.c + g * (s.c / s.groups)) * s.h * s.w;
+  for (int64_t r = 0; r < P.k; ++r) {
+    const float* src = row;
+    if (r == P.taps) {
+      std::fill(row, row + count, 1.0f);
+    } else if (P.pointwise) {
+      src = xg + r * P.p + p0;
+    } else {
+      im2col_row_f32(s, xg, r, p0, count, row);
+    }
+    const int64_t pc = r / P.kc * P.kc, kcb = std::min(P.kc, P.k - pc);
+    scatter_row(NR, src, count, packed_b + pc * npanels * NR + (r - pc) * NR, kcb * NR);
+  }
+  alignas(64) float scratch[kMaxTile];
+  float* yg = y + (b * s.oc + g * P.m) * P.p + p0;
+  const float* ag = packed_a + g * P.mpanels * MR * P.k;
+  for (int64_t pc = 0; pc < P.k; pc += P.kc) {
+    const int64_t kcb = std::min(P.kc, P.k - pc);
+    const float beta = pc == 0 ? 0.0f : 1.0f;
+    for (int64_t j = 0; j < npanels; ++j) {
+      const int64_t nr = std::min<int64_t>(NR, count - j * NR);
+      const float* bp = packed_b + pc * npanels * NR + j * kcb * NR;
+      for (int64_t i = 0; i < P.mpanels; ++i) {
+        const int64_t mr = std::min<int64_t>(MR, P.m - i * MR);
+        const float* ap = ag + pc * P.mpanels * MR + i * kcb * MR;
+        float* c = yg + i * MR * P.p + j * NR;
+        if (mr == MR && nr == NR) {
+          P.cfg.ukernel(kcb, ap, MR, bp, NR, c, P.p, 1.0f, beta);
+        } else {
+          P.cfg.ukernel(kcb, ap, MR, bp, NR, scratch, NR, 1.0f, 0.0f);
+          gemm_merge_tile_f32(mr, nr, scratch, NR, c, P.p, 1.0f, beta);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+template <typename W>
+Status run(Context& ctx, const Plan& P, W&& w, const float* bias, const float* x, float* y) {
+  const Conv2dShape& s = P.s;
+  if (P.p == 0 || s.n == 0) return Status::ok;
+  const int self = runtime::ThreadPool::current_thread();
+  const size_t asize = static_cast<size_t>(s.groups * P.mpanels * P.cfg.mr * P.k);
+  float* packed_a = ctx.workspace.get_as<float>(self, Slot::misc, asize);
+  if (packed_a == nullptr) return Status::out_of_memory;
+  pack_weights(P, w, bias, packed_a);
+  return run_tasks(ctx, s.n * s.groups * P.tiles, [&](int64_t task, int thread) {
+    const int64_t t = task % P.tiles, g = task / P.tiles % s.groups, b = task / P.tiles / s.groups;
+    return run_tile(ctx, P, packed_a, x, y, b, g, t, thread);
+  });
+}
+
+}  // namespace
+
+Status conv2d_packed_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight,
+                                 const float* bias, float* y) noexcept {
+  const Plan P = make_plan(ctx, s, bias != nullptr);
+  const int64_t taps = P.taps;
+  return run(ctx, P, [&](int64_t g, int64_t row, int64_t r) { return weight[(g * P.m + row) * taps + r]; }, bias, x, y);
+}
+
+}  // namespace nodegrad::kernels::conv_detail
