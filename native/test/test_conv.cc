@@ -80,6 +80,26 @@ void check(Conv2dShape s, int64_t pad_bottom, int64_t pad_right, Context& ctx, c
   expect_equal("db", db, rdb, isa, threads);
 }
 
+// dW with an Inf in x's last column, which the shifted dW path's padded pixels read for taps that never use
+// it: the NaN/Inf pattern must be exactly the definition's (its per-row fallback only sums real taps).
+void check_nonfinite(Context& ctx, const char* isa) {
+  Conv2dShape s{2, 16, 4, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 4, 6};
+  const size_t xn = s.n * s.c * s.h * s.w, wn = s.oc * s.c * s.kh * s.kw, yn = s.n * s.oc * s.oh * s.ow;
+  auto x = ints(xn, 5);
+  const auto w = ints(wn, 6), bias = ints(s.oc, 7), dy = ints(yn, 8);
+  x[(1 * s.h + 2) * s.w + 5] = __builtin_inff();  // channel 1, row 2, last column of item 0
+  std::vector<float> ry(yn), rdx(xn, 0.0f), rdw(wn, 0.0f), dw(wn);
+  direct(s, x, w, bias, dy, ry, rdx, rdw);
+  if (conv2d_backward_weight_f32(ctx, s, x.data(), dy.data(), dw.data()) != nodegrad::runtime::Status::ok) ++failures;
+  for (size_t i = 0; i < wn; ++i) {
+    if (!(dw[i] == rdw[i] || (dw[i] != dw[i] && rdw[i] != rdw[i]))) {
+      std::printf("FAIL dw with Inf isa=%s threads=%d element %zu: %g != %g\n", isa, ctx.pool.num_threads(), i, dw[i], rdw[i]);
+      ++failures;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -105,9 +125,12 @@ int main() {
       check({1, 64, 3, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 4, 0, 0}, 1, 1, ctx, name);   // 4 groups of 16
       check({1, 300, 2, 3, 5, 1, 2, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, name);   // channels past one k block
       check({1, 8, 2, 3, 300, 1, 2, 1, 1, 0, 0, 0, 1, 1, 0, 0}, 0, 1, ctx, name);   // dX: channels past one k block
+      check({1, 16, 36, 30, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);  // dW: pixels past one k block
+      check_nonfinite(ctx, name);
       // Packed unfold driver: reduction past one k block (bias row included), one item split over threads.
       check({1, 30, 6, 9, 15, 3, 3, 1, 2, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);
       check({1, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);   // LeNet conv1, one item
+      check({1, 12, 20, 100, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);  // padded rows: row tiles, k blocks
     }
   }
   std::printf(failures == 0 ? "test_conv: ok\n" : "test_conv: %d failures\n", failures);

@@ -94,6 +94,7 @@ Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float*
 
 Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy,
                                   float* dweight) noexcept {
+  if (conv_detail::conv2d_weight_shifted_applies(s)) return conv_detail::conv2d_weight_shifted_f32(ctx, s, x, dy, dweight);
   const Dims d = dims_of(s);
   const int64_t wsize = s.oc * d.k;
   if (s.n == 0 || d.p == 0) {

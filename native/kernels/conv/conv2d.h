@@ -2,14 +2,15 @@
 // y [N, OC, OH, OW], with OH = (H + pad_top + pad_bottom - dilation_h·(KH−1) − 1) / stride_h + 1 (same for W).
 //
 // Method: forward with horizontal stride 1 and ≥ 16 channels per group runs the GEMM micro-kernels on shifted
-// views of a zero-padded copy of x, one call per kernel tap (conv2d_shifted.cc: no im2col at all); other
+// views of a zero-padded copy of x, one call per kernel tap (conv2d_shifted.cc: no im2col at all). Other
 // forwards unfold tiles of output pixels straight into the micro-kernels' packed panels, weights packed once
-// per call with the bias as one more reduction row (conv2d_packed.cc). dX for stride 1 with enough channels
-// is the shifted forward of dy with the flipped, transposed weight; otherwise GEMM + col2im (scatter-add)
-// per batch item. dW: im2col tiles of a per-thread workspace bounded by ~kColumnBudget floats, then GEMM.
-// Tiles never change the order of any sum, and work splits never depend on the thread count where they
-// could, so results are bitwise identical for any pool size. Callers (the binding) have validated every
-// size and buffer length.
+// per call with the bias as one more reduction row (conv2d_packed.cc); with stride 1 the unfold runs over
+// padded rows, so it is plain copies. dX for stride 1 with enough channels is the shifted forward of dy with
+// the flipped, transposed weight; otherwise GEMM + col2im (scatter-add) per batch item. dW for stride 1 with
+// enough channels reads channels-last copies of x and dy in place (conv2d_weight.cc); otherwise im2col
+// tiles of at most ~kColumnBudget floats, then GEMM. Tiles never change the order of any sum, and work
+// splits that could depend on the thread count never do, so results are bitwise identical for any pool
+// size. Callers (the binding) have validated every size and buffer length.
 #pragma once
 
 #include <cstdint>

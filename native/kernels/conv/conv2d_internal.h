@@ -59,6 +59,13 @@ runtime::Status conv2d_shifted_forward_f32(runtime::Context& ctx, const Conv2dSh
 runtime::Status conv2d_shifted_backward_data_f32(runtime::Context& ctx, const Conv2dShape& s, const float* dy,
                                                  const float* weight, float* dx) noexcept;
 
+// dW for stride 1 over shifted views of a channels-last copy of x (conv2d_weight.cc), when the group's input
+// channels fill B panels and its output channels fill A panels well enough.
+constexpr int64_t kShiftedWeightMinRows = 8;
+bool conv2d_weight_shifted_applies(const Conv2dShape& s) noexcept;
+runtime::Status conv2d_weight_shifted_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
+                                          const float* dy, float* dweight) noexcept;
+
 // Forward convolution through the packed micro-kernel driver (conv2d_packed.cc), for every shape.
 runtime::Status conv2d_packed_forward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                           const float* weight, const float* bias, float* y) noexcept;

@@ -36,8 +36,10 @@ struct Plan {
   int64_t kc;       // depth of one k block
   int64_t mpanels;  // A panels per group
   int64_t p;        // output pixels per item
-  int64_t tile, tiles;
+  int64_t tile, tiles;  // pixels per tile (wide: output rows per tile), tiles per item
   bool pointwise;
+  bool wide;            // stride 1: unfold over padded rows (see run_tile_wide)
+  int64_t wp;           // wide: padded row width ow + dilation_w·(kw − 1)
 };
 
 Plan make_plan(const Context& ctx, const Conv2dShape& s, bool bias) {
@@ -52,11 +54,19 @@ Plan make_plan(const Context& ctx, const Conv2dShape& s, bool bias) {
   P.p = s.oh * s.ow;
   P.pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
                 s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
+  P.wp = s.ow + s.dilation_w * (s.kw - 1);
+  P.wide = !P.pointwise && s.stride_h == 1 && s.stride_w == 1 && P.wp <= 2 * s.ow;
   const int64_t nr = P.cfg.nr;
   const int64_t cap = std::max(nr, kTileBudget / P.k / nr * nr);
   // At least two tasks per thread when the batch alone does not give them (the tiling never changes results).
   const int64_t items = std::max<int64_t>(1, s.n * s.groups);
   const int64_t want = ceil_div(2 * ctx.pool.num_threads(), items);
+  if (P.wide) {
+    P.tiles = std::max(ceil_div(s.oh, std::max<int64_t>(1, cap / P.wp)), std::min(want, s.oh));
+    P.tile = ceil_div(s.oh, std::max<int64_t>(1, P.tiles));
+    P.tiles = s.oh == 0 ? 0 : ceil_div(s.oh, P.tile);
+    return P;
+  }
   P.tiles = std::max(ceil_div(P.p, cap), std::min(want, ceil_div(P.p, nr)));
   P.tile = P.tiles == 1 ? P.p : round_up(ceil_div(P.p, P.tiles), nr);
   P.tiles = P.p == 0 ? 0 : ceil_div(P.p, P.tile);
@@ -103,6 +113,33 @@ void scatter_row(int nr, const float* row, int64_t count, float* dst, int64_t pa
   }
 }
 
+// The micro-kernels over one tile's packed B: c(i, j) is the tile of MR rows × NR columns at (i·MR, j·NR) of
+// an output with leading dimension ldc whose first `count` columns exist.
+void multiply(const Plan& P, const float* ag, const float* packed_b, int64_t count, float* out, int64_t ldc) {
+  const int MR = P.cfg.mr, NR = P.cfg.nr;
+  const int64_t npanels = ceil_div(count, NR);
+  alignas(64) float scratch[kMaxTile];
+  for (int64_t pc = 0; pc < P.k; pc += P.kc) {
+    const int64_t kcb = std::min(P.kc, P.k - pc);
+    const float beta = pc == 0 ? 0.0f : 1.0f;
+    for (int64_t j = 0; j < npanels; ++j) {
+      const int64_t nr = std::min<int64_t>(NR, count - j * NR);
+      const float* bp = packed_b + pc * npanels * NR + j * kcb * NR;
+      for (int64_t i = 0; i < P.mpanels; ++i) {
+        const int64_t mr = std::min<int64_t>(MR, P.m - i * MR);
+        const float* ap = ag + pc * P.mpanels * MR + i * kcb * MR;
+        float* c = out + i * MR * ldc + j * NR;
+        if (mr == MR && nr == NR) {
+          P.cfg.ukernel(kcb, ap, MR, bp, NR, c, ldc, 1.0f, beta);
+        } else {
+          P.cfg.ukernel(kcb, ap, MR, bp, NR, scratch, NR, 1.0f, 0.0f);
+          gemm_merge_tile_f32(mr, nr, scratch, NR, c, ldc, 1.0f, beta);
+        }
+      }
+    }
+  }
+}
+
 // One task: pixels [p0, p0 + count) of item b, group g. packed_a holds all groups' panels.
 bool run_tile(Context& ctx, const Plan& P, const float* packed_a, const float* x, float* y, int64_t b, int64_t g,
               int64_t t, int thread) {
@@ -126,27 +163,55 @@ bool run_tile(Context& ctx, const Plan& P, const float* packed_a, const float* x
     const int64_t pc = r / P.kc * P.kc, kcb = std::min(P.kc, P.k - pc);
     scatter_row(NR, src, count, packed_b + pc * npanels * NR + (r - pc) * NR, kcb * NR);
   }
-  alignas(64) float scratch[kMaxTile];
-  float* yg = y + (b * s.oc + g * P.m) * P.p + p0;
-  const float* ag = packed_a + g * P.mpanels * MR * P.k;
-  for (int64_t pc = 0; pc < P.k; pc += P.kc) {
-    const int64_t kcb = std::min(P.kc, P.k - pc);
-    const float beta = pc == 0 ? 0.0f : 1.0f;
-    for (int64_t j = 0; j < npanels; ++j) {
-      const int64_t nr = std::min<int64_t>(NR, count - j * NR);
-      const float* bp = packed_b + pc * npanels * NR + j * kcb * NR;
-      for (int64_t i = 0; i < P.mpanels; ++i) {
-        const int64_t mr = std::min<int64_t>(MR, P.m - i * MR);
-        const float* ap = ag + pc * P.mpanels * MR + i * kcb * MR;
-        float* c = yg + i * MR * P.p + j * NR;
-        if (mr == MR && nr == NR) {
-          P.cfg.ukernel(kcb, ap, MR, bp, NR, c, P.p, 1.0f, beta);
-        } else {
-          P.cfg.ukernel(kcb, ap, MR, bp, NR, scratch, NR, 1.0f, 0.0f);
-          gemm_merge_tile_f32(mr, nr, scratch, NR, c, P.p, 1.0f, beta);
-        }
+  multiply(P, packed_a + g * P.mpanels * MR * P.k, packed_b, count, y + (b * s.oc + g * P.m) * P.p + p0, P.p);
+  return true;
+}
+
+// Stride 1 over padded rows: with xp the zero-padded input rows of the tile (row width wp), unfolded row
+// r = (ci, ky, kx) over the padded pixel index q = oy·wp + ox is the contiguous slice xp[ci] + ky·dh·wp + kx·dw
+// + q, so packing is plain copies. Columns with ox ≥ ow are computed into a tile-local output and dropped
+// when its rows are copied to y (they read past their row, into values that only they use).
+bool run_tile_wide(Context& ctx, const Plan& P, const float* packed_a, const float* x, float* y, int64_t b, int64_t g,
+                   int64_t t, int thread) {
+  const Conv2dShape& s = P.s;
+  const int NR = P.cfg.nr;
+  const int64_t oy0 = t * P.tile, rows = std::min(P.tile, s.oh - oy0), count = rows * P.wp;
+  const int64_t npanels = ceil_div(count, NR), cg = s.c / s.groups;
+  const int64_t in_rows = rows + s.dilation_h * (s.kh - 1), plane = in_rows * P.wp;
+  const int64_t bsize = P.k * npanels * NR, ysize = P.m * count;
+  const int64_t xsize = cg * plane + s.dilation_w * (s.kw - 1) + NR;
+  float* packed_b = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(bsize + ysize + xsize));
+  if (packed_b == nullptr) return false;
+  float* yp = packed_b + bsize;
+  float* xp = yp + ysize;
+  const float* xg = x + (b * s.c + g * cg) * s.h * s.w;
+  const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, P.wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, P.wp);
+  for (int64_t ci = 0; ci < cg; ++ci) {
+    for (int64_t r = 0; r < in_rows; ++r) {
+      float* dst = xp + ci * plane + r * P.wp;
+      const int64_t iy = oy0 + r - s.pad_top;
+      if (iy < 0 || iy >= s.h) {
+        std::fill(dst, dst + P.wp, 0.0f);
+        continue;
       }
+      const float* src = xg + (ci * s.h + iy) * s.w - s.pad_left;
+      std::fill(dst, dst + c0, 0.0f);
+      std::copy(src + c0, src + c1, dst + c0);
+      std::fill(dst + c1, dst + P.wp, 0.0f);
     }
+  }
+  std::fill(xp + cg * plane, xp + xsize, 0.0f);
+  std::fill(yp, yp + count, 1.0f);  // the bias row's source, overwritten by the products below
+  for (int64_t r = 0; r < P.k; ++r) {
+    const int64_t kx = r % s.kw, ky = r / s.kw % s.kh, ci = r / s.kw / s.kh;
+    const float* src = r == P.taps ? yp : xp + ci * plane + ky * s.dilation_h * P.wp + kx * s.dilation_w;
+    const int64_t pc = r / P.kc * P.kc, kcb = std::min(P.kc, P.k - pc);
+    scatter_row(NR, src, count, packed_b + pc * npanels * NR + (r - pc) * NR, kcb * NR);
+  }
+  multiply(P, packed_a + g * P.mpanels * P.cfg.mr * P.k, packed_b, count, yp, count);
+  for (int64_t row = 0; row < P.m; ++row) {
+    float* dst = y + (b * s.oc + g * P.m + row) * P.p + oy0 * s.ow;
+    for (int64_t r = 0; r < rows; ++r) std::copy(yp + row * count + r * P.wp, yp + row * count + r * P.wp + s.ow, dst + r * s.ow);
   }
   return true;
 }
@@ -162,7 +227,8 @@ Status run(Context& ctx, const Plan& P, W&& w, const float* bias, const float* x
   pack_weights(P, w, bias, packed_a);
   return run_tasks(ctx, s.n * s.groups * P.tiles, [&](int64_t task, int thread) {
     const int64_t t = task % P.tiles, g = task / P.tiles % s.groups, b = task / P.tiles / s.groups;
-    return run_tile(ctx, P, packed_a, x, y, b, g, t, thread);
+    return P.wide ? run_tile_wide(ctx, P, packed_a, x, y, b, g, t, thread)
+                  : run_tile(ctx, P, packed_a, x, y, b, g, t, thread);
   });
 }
 

@@ -4,8 +4,9 @@
 // y (MR output channels × NR pixels of one output row) takes the bias, then one micro-kernel call per tap
 // accumulating over the group's channels, and is written straight into y (edge tiles via a scratch tile).
 //
-// Each task copies the input rows its output rows need, padded with zeros, into its own workspace (NR floats
-// of slack after it: an edge panel reads past the row end into values it then discards). Weights are packed
+// Each task copies the input rows its output rows need, padded with zeros, into its own workspace as
+// xp[r, ci, c] (rows outermost, so one call's k steps walk a few KiB rather than one page per channel), with
+// NR floats of slack after it: an edge panel reads past the row end into values it then discards. Weights are packed
 // once per call, per tap, into MR-row panels. Every output element is bias, then taps in order, each a
 // micro-kernel sum over channels in order (in the same k blocks): no dependence on tasks or threads.
 #include <algorithm>
@@ -67,15 +68,16 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
   const Conv2dShape& s = P.s;
   const int MR = P.cfg.mr, NR = P.cfg.nr;
   const int64_t rows = std::min(P.rows, s.oh - oy0);
-  const int64_t in_rows = (rows - 1) * s.stride_h + s.dilation_h * (s.kh - 1) + 1, plane = in_rows * P.wp;
-  float* xp = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(P.cg * plane + kMaxNr));
+  const int64_t in_rows = (rows - 1) * s.stride_h + s.dilation_h * (s.kh - 1) + 1, row_stride = P.cg * P.wp;
+  const int64_t xp_size = in_rows * row_stride;
+  float* xp = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(xp_size + kMaxNr));
   if (xp == nullptr) return false;
-  // xp[ci, r, c] = x[ci, oy0·sh + r − pad_top, c − pad_left], 0 outside x.
+  // xp[r, ci, c] = x[ci, oy0·sh + r − pad_top, c − pad_left], 0 outside x.
   const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
   const int64_t c_lo = std::clamp<int64_t>(s.pad_left, 0, P.wp), c_hi = std::clamp<int64_t>(s.w + s.pad_left, c_lo, P.wp);
-  for (int64_t ci = 0; ci < P.cg; ++ci) {
-    for (int64_t r = 0; r < in_rows; ++r) {
-      float* dst = xp + ci * plane + r * P.wp;
+  for (int64_t r = 0; r < in_rows; ++r) {
+    for (int64_t ci = 0; ci < P.cg; ++ci) {
+      float* dst = xp + r * row_stride + ci * P.wp;
       const int64_t iy = oy0 * s.stride_h + r - s.pad_top;
       if (iy < 0 || iy >= s.h) {
         std::fill(dst, dst + P.wp, 0.0f);
@@ -87,14 +89,14 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
       std::fill(dst + c_hi, dst + P.wp, 0.0f);
     }
   }
-  std::fill(xp + P.cg * plane, xp + P.cg * plane + kMaxNr, 0.0f);
+  std::fill(xp + xp_size, xp + xp_size + kMaxNr, 0.0f);
 
   alignas(64) float scratch[kMaxTile];
   alignas(64) static const float ones[kMaxNr] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                                                  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   const int64_t p = s.oh * s.ow;
   for (int64_t oy = oy0; oy < oy0 + rows; ++oy) {
-    const float* xrow = xp + (oy - oy0) * s.stride_h * P.wp;
+    const float* xrow = xp + (oy - oy0) * s.stride_h * row_stride;
     for (int64_t ox = 0; ox < s.ow; ox += NR) {
       const int64_t nr = std::min<int64_t>(NR, s.ow - ox);
       for (int64_t i = 0; i < P.mpanels; ++i) {
@@ -109,11 +111,11 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
           beta = 1.0f;
         }
         for (int64_t t = 0; t < P.taps; ++t) {
-          const float* bt = xrow + t / s.kw * s.dilation_h * P.wp + t % s.kw * s.dilation_w + ox;
+          const float* bt = xrow + t / s.kw * s.dilation_h * row_stride + t % s.kw * s.dilation_w + ox;
           const float* at = packed_w + ((g * P.taps + t) * P.mpanels + i) * P.cg * MR;
           for (int64_t c0 = 0; c0 < P.cg; c0 += P.kc) {
             const int64_t kcb = std::min(P.kc, P.cg - c0);
-            P.cfg.ukernel(kcb, at + c0 * MR, MR, bt + c0 * plane, plane, c, ldc, 1.0f, beta);
+            P.cfg.ukernel(kcb, at + c0 * MR, MR, bt + c0 * P.wp, P.wp, c, ldc, 1.0f, beta);
             beta = 1.0f;
           }
         }
