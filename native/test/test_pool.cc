@@ -1,5 +1,7 @@
-// Max pooling against a direct loop, without Node, on every ISA the CPU has: values and indices must match
-// bitwise with a NaN, +Inf or −Inf placed at every input position (every window slot and SIMD lane).
+// Pooling against direct loops, without Node, on every ISA the CPU has. Max forward: values and indices must
+// match bitwise with a NaN, +Inf or −Inf placed at every input position (every window slot and SIMD lane);
+// average forward and both backwards bitwise too.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -60,6 +62,79 @@ void check(Pool2dShape s, Context& ctx, const char* isa) {
   }
 }
 
+// Average pooling forward against the direct loop (taps in row-major order from 0, then one division), bitwise.
+void check_avg_forward(Pool2dShape s, bool include_pad, Context& ctx, const char* isa) {
+  s.oh = (s.h + s.pad_top + s.pad_bottom - s.kh) / s.stride_h + 1;
+  s.ow = (s.w + s.pad_left + s.pad_right - s.kw) / s.stride_w + 1;
+  const size_t xn = s.planes * s.h * s.w, yn = s.planes * s.oh * s.ow;
+  std::vector<float> x(xn), y(yn), ry(yn);
+  for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.3f) * 7.0f;
+  for (int64_t p = 0; p < s.planes; ++p)
+    for (int64_t i = 0; i < s.oh; ++i)
+      for (int64_t j = 0; j < s.ow; ++j) {
+        const int64_t y0 = i * s.stride_h - s.pad_top, x0 = j * s.stride_w - s.pad_left;
+        const int64_t y1 = std::min(y0 + s.kh, s.h + s.pad_bottom), x1 = std::min(x0 + s.kw, s.w + s.pad_right);
+        const int64_t ylo = std::max<int64_t>(y0, 0), yhi = std::min(y1, s.h), xlo = std::max<int64_t>(x0, 0),
+                      xhi = std::min(x1, s.w);
+        float sum = 0.0f;
+        for (int64_t iy = ylo; iy < yhi; ++iy)
+          for (int64_t ix = xlo; ix < xhi; ++ix) sum += x[(p * s.h + iy) * s.w + ix];
+        const int64_t count = include_pad ? (y1 - y0) * (x1 - x0) : (yhi - ylo) * (xhi - xlo);
+        ry[(p * s.oh + i) * s.ow + j] = sum / static_cast<float>(count);
+      }
+  avg_pool2d_forward_f32(ctx, s, include_pad, x.data(), y.data());
+  if (std::memcmp(y.data(), ry.data(), yn * sizeof(float)) != 0) {
+    std::printf("FAIL avg forward isa=%s k%lldx%lld s%lld\n", isa, (long long)s.kh, (long long)s.kw, (long long)s.stride_w);
+    ++failures;
+  }
+}
+
+// Backward of max (scatter to the forward's argmax; and indices that are not in their window) and average
+// pooling against direct scatter loops, bitwise: dy holds −0 and values whose sums round.
+void check_backward(Pool2dShape s, bool include_pad, Context& ctx, const char* isa) {
+  if (s.oh == 0) s.oh = (s.h + s.pad_top + s.pad_bottom - s.dilation_h * (s.kh - 1) - 1) / s.stride_h + 1;
+  if (s.ow == 0) s.ow = (s.w + s.pad_left + s.pad_right - s.dilation_w * (s.kw - 1) - 1) / s.stride_w + 1;
+  const size_t xn = s.planes * s.h * s.w, yn = s.planes * s.oh * s.ow;
+  std::vector<float> x(xn), y(yn), dy(yn), dx(xn, 1.0f), rdx(xn);
+  std::vector<int32_t> idx(yn);
+  for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.7f);
+  for (size_t i = 0; i < yn; ++i) dy[i] = i % 5 == 0 ? -0.0f : std::cos(static_cast<float>(i)) * 3.1f;
+  max_pool2d_forward_f32(ctx, s, x.data(), y.data(), idx.data());
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) idx[yn / 2] = 0;  // an index outside its window (the first element of the plane)
+    std::fill(rdx.begin(), rdx.end(), 0.0f);
+    for (size_t o = 0; o < yn; ++o) {
+      if (idx[o] >= 0) rdx[o / (s.oh * s.ow) * s.h * s.w + idx[o]] += dy[o];
+    }
+    max_pool2d_backward_f32(ctx, s, dy.data(), idx.data(), dx.data());
+    if (std::memcmp(dx.data(), rdx.data(), xn * sizeof(float)) != 0) {
+      std::printf("FAIL max backward isa=%s threads=%d k%lldx%lld s%lldx%lld pass %d\n", isa, ctx.pool.num_threads(),
+                  (long long)s.kh, (long long)s.kw, (long long)s.stride_h, (long long)s.stride_w, pass);
+      ++failures;
+    }
+  }
+  if (s.dilation_h != 1 || s.dilation_w != 1) return;
+  std::fill(rdx.begin(), rdx.end(), 0.0f);
+  for (int64_t p = 0; p < s.planes; ++p)
+    for (int64_t i = 0; i < s.oh; ++i)
+      for (int64_t j = 0; j < s.ow; ++j) {
+        const int64_t y0 = i * s.stride_h - s.pad_top, x0 = j * s.stride_w - s.pad_left;
+        const int64_t y1 = std::min(y0 + s.kh, s.h + s.pad_bottom), x1 = std::min(x0 + s.kw, s.w + s.pad_right);
+        const int64_t ylo = std::max<int64_t>(y0, 0), yhi = std::min(y1, s.h), xlo = std::max<int64_t>(x0, 0),
+                      xhi = std::min(x1, s.w);
+        const int64_t count = include_pad ? (y1 - y0) * (x1 - x0) : (yhi - ylo) * (xhi - xlo);
+        const float v = dy[(p * s.oh + i) * s.ow + j] / static_cast<float>(count);
+        for (int64_t iy = ylo; iy < yhi; ++iy)
+          for (int64_t ix = xlo; ix < xhi; ++ix) rdx[(p * s.h + iy) * s.w + ix] += v;
+      }
+  avg_pool2d_backward_f32(ctx, s, include_pad, dy.data(), dx.data());
+  if (std::memcmp(dx.data(), rdx.data(), xn * sizeof(float)) != 0) {
+    std::printf("FAIL avg backward isa=%s threads=%d k%lldx%lld s%lldx%lld\n", isa, ctx.pool.num_threads(),
+                (long long)s.kh, (long long)s.kw, (long long)s.stride_h, (long long)s.stride_w);
+    ++failures;
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -72,6 +147,22 @@ int main() {
     check({2, 5, 37, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, ctx, name);
     check({1, 4, 35, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, ctx, name);
     check({1, 6, 40, 0, 0, 3, 2, 2, 2, 1, 1, 0, 0, 1, 2}, ctx, name);
+    //                planes h  w   oh ow kh kw sh sw pt pl pb pr dh dw
+    check_avg_forward({2, 5, 37, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, ctx, name);
+    check_avg_forward({1, 4, 35, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, false, ctx, name);
+    check_avg_forward({1, 6, 40, 0, 0, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1}, true, ctx, name);
+    check_avg_forward({1, 3, 9, 0, 0, 1, 3, 1, 3, 0, 0, 0, 0, 1, 1}, true, ctx, name);  // stride 3: scalar
+    for (int threads : {1, 2}) {
+      Context tctx(isa, threads);
+      //              planes h  w   oh ow kh kw sh sw pt pl pb pr dh dw
+      check_backward({40, 28, 28, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, tctx, name);   // tiling, 2 tasks
+      check_backward({3, 7, 9, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, tctx, name);      // uncovered edges
+      check_backward({3, 7, 9, 4, 5, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, false, tctx, name);    // ceil mode
+      check_backward({2, 8, 11, 0, 0, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1}, true, tctx, name);     // padded windows
+      check_backward({2, 8, 11, 0, 0, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1}, false, tctx, name);
+      check_backward({2, 6, 10, 0, 0, 3, 2, 2, 2, 1, 0, 1, 0, 1, 1}, true, tctx, name);     // overlapping rows
+      check_backward({2, 6, 10, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 1}, true, tctx, name);     // dilated (max)
+    }
   }
   std::printf(failures == 0 ? "test_pool: ok\n" : "test_pool: %d failures\n", failures);
   return failures == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 // Average pooling (fixed and adaptive windows), forward and backward; semantics in pool2d.h.
 #include <algorithm>
+#include <vector>
 
 #include "pool2d.h"
 #include "pool_common.h"
@@ -31,6 +32,9 @@ AvgRun pick(runtime::Isa isa, int64_t stride_w) {
 #if defined(NODEGRAD_HAVE_AVX2)
       case runtime::Isa::avx2: return avg_pool2d_run_f32__avx2;
 #endif
+#if defined(NODEGRAD_HAVE_NEON)
+      case runtime::Isa::neon: return avg_pool2d_run_f32__neon;
+#endif
       default: break;
     }
   }
@@ -51,6 +55,9 @@ Span avg_span(int64_t o, int64_t stride, int64_t pad, int64_t pad_end, int64_t k
   s.extent = include_pad ? end - start : s.hi - s.lo;
   return s;
 }
+
+// Longest output row the tiled backward keeps on the stack.
+constexpr int64_t kMaxTiledRow = 1024;
 
 }  // namespace
 
@@ -83,8 +90,43 @@ void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool in
 
 void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool include_pad, const float* dy,
                              float* dx) noexcept {
+  // Windows that tile the input (kernel = stride) own each input element at most once: each dx row is its
+  // windows' 0 + g/count values, written once front to back through a column → window map (window ow: none).
+  const bool tiling = s.kh == s.stride_h && s.kw == s.stride_w && s.ow <= kMaxTiledRow;
+  const bool pair = s.kw == 2 && s.pad_left == 0 && s.ow >= s.w / 2;
+  std::vector<int32_t> owner(tiling ? static_cast<size_t>(s.w) : 0, static_cast<int32_t>(s.ow));
+  std::vector<float> col_extent(tiling ? static_cast<size_t>(s.ow) : 0);
+  for (int64_t ox = 0; tiling && ox < s.ow; ++ox) {
+    const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
+    col_extent[ox] = static_cast<float>(c.extent);
+    for (int64_t ix = c.lo; ix < c.hi; ++ix) owner[ix] = static_cast<int32_t>(ox);
+  }
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
     float* plane = dx + p * s.h * s.w;
+    if (tiling) {
+      float vals[kMaxTiledRow + 1];
+      vals[s.ow] = 0.0f;
+      for (int64_t iy = 0; iy < s.h; ++iy) {
+        float* row = plane + iy * s.w;
+        const int64_t oy = (iy + s.pad_top) / s.stride_h;
+        if (oy >= s.oh) {
+          std::fill(row, row + s.w, 0.0f);
+          continue;
+        }
+        const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
+        const float* g = dy + (p * s.oh + oy) * s.ow;
+        // The divisor as the scatter computes it: float(row extent · column extent), exact for any real size.
+        const float re = static_cast<float>(r.extent);
+        for (int64_t ox = 0; ox < s.ow; ++ox) vals[ox] = g[ox] / (re * col_extent[ox]) + 0.0f;
+        if (pair) {  // 2-wide windows from column 0: each value twice (vectorises as an interleave)
+          for (int64_t ox = 0; ox < s.w / 2; ++ox) row[2 * ox] = row[2 * ox + 1] = vals[ox];
+          if (s.w % 2 != 0) row[s.w - 1] = vals[owner[s.w - 1]];
+        } else {
+          for (int64_t ix = 0; ix < s.w; ++ix) row[ix] = vals[owner[ix]];
+        }
+      }
+      return;
+    }
     std::fill(plane, plane + s.h * s.w, 0.0f);
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);

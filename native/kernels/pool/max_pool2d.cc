@@ -41,6 +41,9 @@ MaxRun pick(runtime::Isa isa, int64_t stride_w) {
 #if defined(NODEGRAD_HAVE_AVX2)
       case runtime::Isa::avx2: return max_pool2d_run_f32__avx2;
 #endif
+#if defined(NODEGRAD_HAVE_NEON)
+      case runtime::Isa::neon: return max_pool2d_run_f32__neon;
+#endif
       default: break;
     }
   }

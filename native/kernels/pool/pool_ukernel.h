@@ -1,7 +1,8 @@
 // Pooling micro-kernels: one run of `count` outputs of one output row whose every tap is inside the plane.
 // Output j reads plane[(iy0 + ky·dh)·w + ix0 + j·sw + kx·dw] for ky < nky, kx < kw, taps in row-major order.
-// SIMD variants handle sw ∈ {1, 2} (the dispatcher sends other strides to the scalar one), use masked
-// loads so they never touch an element the scalar loop would not, and are bitwise equal to the scalar one.
+// SIMD variants handle sw ∈ {1, 2} (the dispatcher sends other strides to the scalar one), never touch an
+// element the scalar loop would not (masked loads, or loads ending at the last tap), and are bitwise equal
+// to the scalar one.
 // Declarations only: each ISA file defines its own functions (no shared inline code across ISA flags).
 #pragma once
 
@@ -26,6 +27,10 @@ NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx2);
 #if defined(NODEGRAD_HAVE_AVX512)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512);
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__neon);
+NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__neon);
 #endif
 
 }  // namespace nodegrad::kernels
