@@ -20,15 +20,14 @@ inline void valid_range(int64_t ow, int64_t w, int64_t stride, int64_t offset, i
 }
 
 // Calls fn(oy, ox_begin, ox_end, j) for each output-row run of the tile; j is the run's first column in cols.
+// One division per call: runs are short (one output row), so per-run overhead, not bandwidth, bounds the loops.
 template <typename F>
 inline void for_each_run(const Conv2dShape& s, int64_t p0, int64_t count, F&& fn) {
-  int64_t p = p0;
-  const int64_t end = p0 + count;
-  while (p < end) {
-    const int64_t oy = p / s.ow, ox = p % s.ow;
-    const int64_t run = std::min(s.ow - ox, end - p);
-    fn(oy, ox, ox + run, p - p0);
-    p += run;
+  int64_t oy = p0 / s.ow, a = p0 % s.ow;
+  for (int64_t j = 0; j < count; a = 0, ++oy) {
+    const int64_t b = std::min(s.ow, a + count - j);
+    fn(oy, a, b, j);
+    j += b - a;
   }
 }
 
