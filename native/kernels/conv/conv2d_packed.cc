@@ -131,6 +131,8 @@ void multiply(const Plan& P, const float* ag, const float* packed_b, int64_t cou
         float* c = out + i * MR * ldc + j * NR;
         if (mr == MR && nr == NR) {
           P.cfg.ukernel(kcb, ap, MR, bp, NR, c, ldc, 1.0f, beta);
+        } else if (P.cfg.tile != nullptr) {  // the ISA's any-size tile kernel, straight into the output
+          P.cfg.tile(mr, nr, kcb, ap, 1, MR, bp, NR, c, ldc, 1.0f, beta);
         } else {
           P.cfg.ukernel(kcb, ap, MR, bp, NR, scratch, NR, 1.0f, 0.0f);
           gemm_merge_tile_f32(mr, nr, scratch, NR, c, ldc, 1.0f, beta);

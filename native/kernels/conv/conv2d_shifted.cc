@@ -101,25 +101,32 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
       const int64_t nr = std::min<int64_t>(NR, s.ow - ox);
       for (int64_t i = 0; i < P.mpanels; ++i) {
         const int64_t mr = std::min<int64_t>(MR, P.m - i * MR);
-        const bool full = mr == MR && nr == NR;
         float* yc = y + (b * s.oc + g * P.m + i * MR) * p + oy * s.ow + ox;
-        float* c = full ? yc : scratch;
-        const int64_t ldc = full ? p : NR;
+        // An edge tile: the ISA's any-size tile kernel straight into y, else a full tile into scratch.
+        const bool full = mr == MR && nr == NR, edge = !full && P.cfg.tile != nullptr;
+        float* c = full || edge ? yc : scratch;
+        const int64_t ldc = full || edge ? p : NR;
+        auto kernel = [&](int64_t kc, const float* a, const float* bp, int64_t b_step, float beta) {
+          if (edge) {
+            P.cfg.tile(mr, nr, kc, a, 1, MR, bp, b_step, c, ldc, 1.0f, beta);
+          } else {
+            P.cfg.ukernel(kc, a, MR, bp, b_step, c, ldc, 1.0f, beta);
+          }
+        };
         float beta = 0.0f;
         if (bias_panels != nullptr) {
-          P.cfg.ukernel(1, bias_panels + (g * P.mpanels + i) * MR, MR, ones, 0, c, ldc, 1.0f, 0.0f);
+          kernel(1, bias_panels + (g * P.mpanels + i) * MR, ones, 0, 0.0f);
           beta = 1.0f;
         }
         for (int64_t t = 0; t < P.taps; ++t) {
           const float* bt = xrow + t / s.kw * s.dilation_h * row_stride + t % s.kw * s.dilation_w + ox;
           const float* at = packed_w + ((g * P.taps + t) * P.mpanels + i) * P.cg * MR;
           for (int64_t c0 = 0; c0 < P.cg; c0 += P.kc) {
-            const int64_t kcb = std::min(P.kc, P.cg - c0);
-            P.cfg.ukernel(kcb, at + c0 * MR, MR, bt + c0 * P.wp, P.wp, c, ldc, 1.0f, beta);
+            kernel(std::min(P.kc, P.cg - c0), at + c0 * MR, bt + c0 * P.wp, P.wp, beta);
             beta = 1.0f;
           }
         }
-        if (!full) gemm_merge_tile_f32(mr, nr, scratch, NR, yc, p, 1.0f, 0.0f);
+        if (!full && !edge) gemm_merge_tile_f32(mr, nr, scratch, NR, yc, p, 1.0f, 0.0f);
       }
     }
   }

@@ -121,10 +121,19 @@ bool run_chunk(Context& ctx, const Plan& P, const float* x, const float* dy, int
         float* ct = acc + (g * P.taps + t) * P.ocgp * P.cgp;
         for (int64_t i = 0; i < P.ocgp; i += MR) {
           for (int64_t j = 0; j < P.cgp; j += NR) {
+            // Edge tiles through the ISA's any-size tile kernel when it has one (rows and columns past the
+            // channels are then not computed at all; they stay 0 in the accumulator).
+            const int64_t mr = std::min<int64_t>(MR, P.ocg - i), nr = std::min<int64_t>(NR, P.cg - j);
+            const bool edge = (mr < MR || nr < NR) && P.cfg.tile != nullptr;
             for (int64_t q0 = 0; q0 < len; q0 += step) {
               const int64_t kc = finite ? std::min(P.kc, P.q - q0) : s.ow;
-              P.cfg.ukernel(kc, dyt + q0 * P.ocgp + i, P.ocgp, bt + q0 * P.cg + j, P.cg,
-                            ct + i * P.cgp + j, P.cgp, 1.0f, 1.0f);
+              const float* a = dyt + q0 * P.ocgp + i;
+              const float* bp = bt + q0 * P.cg + j;
+              if (edge) {
+                P.cfg.tile(mr, nr, kc, a, 1, P.ocgp, bp, P.cg, ct + i * P.cgp + j, P.cgp, 1.0f, 1.0f);
+              } else {
+                P.cfg.ukernel(kc, a, P.ocgp, bp, P.cg, ct + i * P.cgp + j, P.cgp, 1.0f, 1.0f);
+              }
             }
           }
         }
