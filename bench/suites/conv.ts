@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- conv`: conv2d forward and forward + backward (dX, dW, db) on the issue's shapes, native
  * at threads 1 and all vs the JS twin, in GFLOP/s (2·N·OC·OH·OW·C/groups·KH·KW per pass; forward +
- * backward counts three passes). A native GEMM at n = 512 in the same run is the yardstick.
+ * backward counts three passes). A native GEMM at n = 512 in the same run is the yardstick; a 64 MiB copy in
+ * the same run gives the memory bandwidth that the compulsory traffic (GB/s column: x, weight and y once per
+ * pass, dy read by each of dX, dW and db) is measured against, the bound for conv-a (C = 1).
  */
 import { jsKernels, nativeKernels, cpuInfo } from '../../lib/backend/index.js';
 import type { Kernels } from '../../lib/backend/index.js';
@@ -52,6 +54,10 @@ export const convSuite: Suite = {
     const rows: Row[] = [];
     const add = (r: Row) => rows.push(reporter.add(r));
     const gemmFlops: Record<number, number> = {};
+    const M = 16 << 20, ca = new Float32Array(M), cb = new Float32Array(M).fill(1);
+    const copy = timeit(() => ca.set(cb), options.budgetMs);
+    const bandwidth = (8 * M) / copy.median / 1e6;
+    add({ suite: 'conv', case: 'copy 64 MiB (bandwidth)', backend: 'js', isa: 'memmove', threads: 1, median_ms: copy.median, min_ms: copy.min, max_ms: copy.max, gbps: bandwidth });
     if (nativeKernels) {
       const n = 512, a = rand(n * n), bm = rand(n * n), c = new Float32Array(n * n);
       for (const threads of options.threads) {
@@ -63,12 +69,13 @@ export const convSuite: Suite = {
     for (const [name, g] of shapes) {
       const s = conv2dGeometry('bench', ...g);
       const flop = 2 * s.n * s.oc * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw;
+      const bytes = { fwd: 4 * (s.xLength + s.weightLength + s.yLength), 'fwd+bwd': 4 * (3 * s.xLength + 3 * s.weightLength + 4 * s.yLength) };
       for (const [pass, mult] of [['fwd', 1], ['fwd+bwd', 3]] as const) {
         if (nativeKernels) {
           const p = passes(nativeKernels, g);
           for (const threads of options.threads) {
             const t = withThreads(threads, () => timeit(pass === 'fwd' ? p.fwd : p.all, options.budgetMs));
-            add({ suite: 'conv', case: `${name} ${pass}`, backend: 'native', isa, threads, median_ms: t.median, min_ms: t.min, max_ms: t.max, gflops: (mult * flop) / t.median / 1e6 });
+            add({ suite: 'conv', case: `${name} ${pass}`, backend: 'native', isa, threads, median_ms: t.median, min_ms: t.min, max_ms: t.max, gflops: (mult * flop) / t.median / 1e6, gbps: bytes[pass] / t.median / 1e6 });
           }
         }
         // The JS twin is single-threaded and slow on conv-b: one timed sample after the warm-up.
@@ -80,6 +87,7 @@ export const convSuite: Suite = {
     reporter.table('conv2d (GFLOP/s: 2·N·OC·OH·OW·C/g·KH·KW per pass, 3 passes for fwd+bwd)', rows, [
       { header: 'native/js', cell: (r) => ratio(rows, r) },
       { header: '% gemm512', cell: (r) => (r.backend === 'native' && gemmFlops[r.threads] && !r.case.startsWith('gemm') ? `${fmt((100 * r.gflops!) / gemmFlops[r.threads])}%` : '') },
+      { header: '% copy bw', cell: (r) => (r.backend === 'native' && r.gbps !== undefined ? `${fmt((100 * r.gbps) / bandwidth)}%` : '') },
     ]);
   },
 };
