@@ -143,7 +143,7 @@ export const SHAPES: number[][] = [
   [], [0], [1], [0, 3], [3, 0],
   ...Array.from({ length: 34 }, (_, i) => [i + 1]),
   ...[1, 7, 8, 9, 15, 16, 17, 31, 33].map((n) => [3, n]),
-  [1, 33], [5, 100], [17, 1], [2, 3, 5], [4, 1, 9], [2, 2, 3, 17],
+  [1, 33], [5, 100], [17, 1], [40, 70], [2, 3, 5], [4, 1, 9], [2, 2, 3, 17],
 ];
 
 /** where and stridedCopy: data movement, so bitwise equal to the twin, over the same layouts. */

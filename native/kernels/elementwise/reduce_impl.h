@@ -80,7 +80,30 @@ void NODEGRAD_UKERNEL(reduce_rows_ukernel_f32)(int op, int64_t rows, int64_t dim
 void NODEGRAD_UKERNEL(reduce_cols_ukernel_f32)(int op, int64_t dim, int64_t n, int64_t stride, const float* x,
                                                float* out) noexcept {
   const vf pinf = reduce_pinf(), ninf = vneg(pinf), nan = vfrom_bits(vset_i(0x7fc00000));
-  vfor(n, [&](int64_t i, int64_t len) {
+  int64_t i0 = 0;
+  if (op == kReduceSum || op == kReduceMean) {
+    // Four vectors of lanes per pass: independent add chains and whole cache lines per d. Each lane still
+    // sums over d in order, so the result is the one of the single-vector loop below.
+    const vf scale = vset(static_cast<float>(dim));
+    for (; i0 + 4 * kWidth <= n; i0 += 4 * kWidth) {
+      vf r0 = vzero(), r1 = vzero(), r2 = vzero(), r3 = vzero();
+      for (int64_t d = 0; d < dim; ++d) {
+        const float* p = x + d * stride + i0;
+        r0 = vadd(r0, vload(p));
+        r1 = vadd(r1, vload(p + kWidth));
+        r2 = vadd(r2, vload(p + 2 * kWidth));
+        r3 = vadd(r3, vload(p + 3 * kWidth));
+      }
+      if (op == kReduceMean) r0 = vdiv(r0, scale), r1 = vdiv(r1, scale), r2 = vdiv(r2, scale), r3 = vdiv(r3, scale);
+      vstore(out + i0, r0);
+      vstore(out + i0 + kWidth, r1);
+      vstore(out + i0 + 2 * kWidth, r2);
+      vstore(out + i0 + 3 * kWidth, r3);
+    }
+  }
+  x += i0;
+  out += i0;
+  vfor(n - i0, [&](int64_t i, int64_t len) {
     const float* p = x + i;
     vf r;
     if (op == kReduceSum || op == kReduceMean) {

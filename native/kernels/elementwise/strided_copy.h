@@ -3,9 +3,10 @@
 // where_f32: out (dense) = cond != 0 ? a : b over a row-major walk of `shape` with per-operand strides
 // (a NaN condition counts as true). strided_copy_f32: out[Σ i·out_strides] = x[Σ i·x_strides]. Pointers
 // are at each operand's first element. Values are copied bit for bit. Unit-stride rows become memcpy
-// (copy) or a loop the compiler vectorises (where); both run over the pool in rows, except a copy whose
-// out strides are not dense row-major (out elements might alias, so it runs in order on one thread, last
-// write wins as in the twin).
+// (copy) or a loop the compiler vectorises (where); a rank-2 transpose copy goes tile by tile so reads and
+// writes both stay in cache. Work runs over the pool in rows, except a copy whose out strides are not
+// dense row-major (out elements might alias, so it runs in order on one thread, last write wins as in the
+// twin).
 #pragma once
 
 #include <cstdint>
