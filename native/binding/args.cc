@@ -46,6 +46,12 @@ std::string format_number(double v) {
   return std::string(buf, std::to_chars(buf, buf + sizeof(buf), v).ptr);
 }
 
+// An empty typed array may have no backing store, so its data pointer can be null; callers read null as
+// "argument absent" (optional arrays), which would let an empty array stand in for null and reach a kernel
+// that then writes through the null pointer. Empty arrays get this non-null address instead; it is never
+// dereferenced, since every access is bounded by the array's length 0.
+alignas(64) float empty_storage[16];
+
 bool is_detached(const Napi::TypedArray& array) {
   bool detached = false;
   napi_value buffer = array.ArrayBuffer();
@@ -130,7 +136,8 @@ F32Array Args::f32(size_t i, const char* name) const {
   }
   auto array = v.As<Napi::Float32Array>();
   if (is_detached(array)) detached_error(name, "Float32Array");
-  return F32Array{array.Data(), static_cast<int64_t>(array.ElementLength())};
+  const int64_t length = static_cast<int64_t>(array.ElementLength());
+  return F32Array{length == 0 ? empty_storage : array.Data(), length};
 }
 
 F32Array Args::optional_f32(size_t i, const char* name) const {
@@ -147,7 +154,7 @@ int32_t* Args::i32(size_t i, const char* name, int64_t* length) const {
   auto array = v.As<Napi::Int32Array>();
   if (is_detached(array)) detached_error(name, "Int32Array");
   *length = static_cast<int64_t>(array.ElementLength());
-  return array.Data();
+  return *length == 0 ? reinterpret_cast<int32_t*>(empty_storage) : array.Data();
 }
 
 void Args::require_length(const F32Array& array, const char* name, int64_t needed) const {

@@ -130,6 +130,16 @@ function scenariosFor(addon: Addon, c: BindingCase, seed: number): Scenario[] {
       expectThrow(() => addon[op](...args), [RangeError, TypeError], op, new RegExp(`\\b${spec.name}\\b`), `${spec.name} out of bounds`);
     });
 
+    // An empty array can have no backing store (a null data pointer): it must not pass for an absent (null)
+    // optional array and reach a kernel that writes through it.
+    for (const [what, make] of [['new', () => new Ctor(0)], ['an empty view of a live buffer', (a: Typed) => a.subarray(0, 0)]] as const) {
+      add(`${spec.name} given an empty array (${what}) -> RangeError`, () => {
+        const args = c.args(rng(seed), false);
+        args[spec.index] = make(args[spec.index] as Typed);
+        expectThrow(() => addon[op](...args), [RangeError], op, new RegExp(`\\b${spec.name}\\b`), `${spec.name} empty`);
+      });
+    }
+
     for (const [kind, make] of [
       ['Float64Array', (a: Typed) => new Float64Array(a.length)],
       spec.kind === 'i32' ? ['Float32Array', (a: Typed) => new Float32Array(a.length)] : ['Int32Array', (a: Typed) => new Int32Array(a.length)],

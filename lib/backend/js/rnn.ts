@@ -24,14 +24,13 @@ interface Dims {
 }
 
 /** The same checks, in the same order, as parse_dims in native/binding/rnn.cc. */
-function checkDims(op: string, mode: unknown, T: unknown, B: unknown, I: unknown, H: unknown, bf?: unknown, rev?: unknown): Dims {
+function checkDims(op: string, mode: unknown, T: unknown, B: unknown, I: unknown, H: unknown, bf?: unknown, rev?: unknown, full = true): Dims {
   if (typeof mode !== 'string') throw typeError(op, "mode to be 'rnn_tanh', 'rnn_relu', 'lstm' or 'gru'", mode);
   if (!MODES.includes(mode)) throw rangeError(op, `expected mode to be 'rnn_tanh', 'rnn_relu', 'lstm' or 'gru', got '${mode}'`);
   const m = mode as RnnMode;
   const t = checkSize(op, 'T', T), b = checkSize(op, 'B', B);
-  const i = I === null ? 0 : checkSize(op, 'I', I);
+  const i = full ? checkSize(op, 'I', I) : 0;
   const h = checkSize(op, 'H', H);
-  const full = I !== null;
   const batchFirst = full ? checkBoolean(op, 'batchFirst', bf) : false;
   const reverse = full ? checkBoolean(op, 'reverse', rev) : false;
   const GH = checkedMul(op, rnnGateCount(m), h, 'gates * H');
@@ -63,7 +62,7 @@ function like(a: FloatArray, n: number): FloatArray {
 
 export const rnnJs: RnnKernels = {
   rnnReserveSize(mode, T, B, H) {
-    return checkDims('rnnReserveSize', mode, T, B, null, H).reserve;
+    return checkDims('rnnReserveSize', mode, T, B, 0, H, undefined, undefined, false).reserve;
   },
 
   rnnForward(mode, T, B, I, H, batchFirst, reverse, x, ldx, h0, c0, wIh, wHh, bIh, bHh, y, ldy, hN, cN, reserve) {
