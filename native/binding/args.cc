@@ -131,13 +131,22 @@ bool Args::boolean(size_t i, const char* name) const {
 
 F32Array Args::f32(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+  // One query for kind, length and data: each napi_get_typedarray_info runs V8's chain of kind tests, and
+  // this is on the path of every kernel call.
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value buffer = nullptr;
+  if (!v.IsTypedArray() || napi_get_typedarray_info(env(), v, &type, &length, &data, &buffer, nullptr) != napi_ok ||
+      type != napi_float32_array) {
     type_error(std::string(name) + " to be a Float32Array", v);
   }
-  auto array = v.As<Napi::Float32Array>();
-  if (is_detached(array)) detached_error(name, "Float32Array");
-  const int64_t length = static_cast<int64_t>(array.ElementLength());
-  return F32Array{length == 0 ? empty_storage : array.Data(), length};
+  // A detached buffer reads as length 0, so only then is the detached test needed.
+  bool detached = false;
+  if (length == 0 && napi_is_detached_arraybuffer(env(), buffer, &detached) == napi_ok && detached) {
+    detached_error(name, "Float32Array");
+  }
+  return F32Array{length == 0 ? empty_storage : static_cast<float*>(data), static_cast<int64_t>(length)};
 }
 
 F32Array Args::optional_f32(size_t i, const char* name) const {
