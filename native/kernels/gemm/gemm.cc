@@ -34,7 +34,9 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
               gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
-    case Isa::avx2: return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048};
+    case Isa::avx2:
+      return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048,
+              gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon: return {gemm_ukernel_f32_8x12__neon, "gemm_ukernel_f32_8x12__neon", 8, 12, 256, 256, 4092};

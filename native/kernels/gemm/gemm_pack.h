@@ -20,6 +20,8 @@ void gemm_pack_b_f32(int nr, int64_t kc, int64_t nc, const float* b, int64_t ldb
 // register tile size each: the same layout and zero padding as gemm_pack_a_f32 / gemm_pack_b_f32.
 using GemmPackAF32 = void (*)(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 using GemmPackBF32 = void (*)(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+void gemm_pack_a_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
+void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 void gemm_pack_a_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 void gemm_pack_b_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 

@@ -2,6 +2,9 @@
 // transposed): 16 stored rows x 16 k values are loaded, transposed in registers (64 shuffles) and stored as
 // 16 packed k steps, instead of gathering one float at a time. Layouts: gemm_pack.h.
 // No STL and no shared inline code in this file (compiled with -mavx512f ...).
+// GCC 12 warns inside its own intrinsics headers (_mm512_undefined_ps initialises itself): a false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include <immintrin.h>
 
 #include "gemm_pack.h"

@@ -29,6 +29,9 @@ void gemm_ukernel_f32_4x4__scalar(int64_t kc, const float* a, int64_t a_step, co
                                   float* c, int64_t ldc, float alpha, float beta) noexcept;
 void gemm_ukernel_f32_6x16__avx2(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                  float* c, int64_t ldc, float alpha, float beta) noexcept;
+void gemm_ukernel_tile_f32_6x16__avx2(int64_t mr, int64_t nr, int64_t kc, const float* a, int64_t a_rs, int64_t a_cs,
+                                      const float* b, int64_t b_step, float* c, int64_t ldc, float alpha,
+                                      float beta) noexcept;
 void gemm_ukernel_f32_14x32__avx512(int64_t kc, const float* a, int64_t a_step, const float* b, int64_t b_step,
                                     float* c, int64_t ldc, float alpha, float beta) noexcept;
 void gemm_ukernel_tile_f32_14x32__avx512(int64_t mr, int64_t nr, int64_t kc, const float* a, int64_t a_rs,
