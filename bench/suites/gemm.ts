@@ -4,6 +4,7 @@
  * the cores used (see the peak suite) and the native/JS ratio. JS sizes predicted to take over ~30 s are
  * skipped and say so. Native rows also report GFLOP per CPU-second of the process ("cpu" columns): on a
  * shared, loaded machine wall time measures the neighbours as much as the kernel.
+ * A second table runs the shapes (with their transposes) that training an MLP 784-256-10 at batch 64 calls.
  */
 import os from 'node:os';
 import { cpuInfo, jsKernels, nativeAddon, nativeKernels } from '../../lib/backend/index.js';
@@ -11,6 +12,16 @@ import { fmt, timeit, withThreads, type BenchOptions, type Reporter, type Row, t
 import { measurePeak } from './peak.js';
 
 const SIZES = [64, 128, 256, 512, 1024, 2048];
+
+/** C = op(A)·op(B) as nn.Linear's forward and backward call it (x 64×784, W1 256×784, W2 10×256). */
+const SHAPES: { case: string; m: number; n: number; k: number; transA: boolean; transB: boolean }[] = [
+  { case: 'mlp fc1 fwd x·W1ᵀ 64x256x784 NT', m: 64, n: 256, k: 784, transA: false, transB: true },
+  { case: 'mlp fc1 dW gyᵀ·x 256x784x64 TN', m: 256, n: 784, k: 64, transA: true, transB: false },
+  { case: 'mlp fc1 dX gy·W1 64x784x256 NN', m: 64, n: 784, k: 256, transA: false, transB: false },
+  { case: 'mlp fc2 fwd h·W2ᵀ 64x10x256 NT', m: 64, n: 10, k: 256, transA: false, transB: true },
+  { case: 'mlp fc2 dW gyᵀ·h 10x256x64 TN', m: 10, n: 256, k: 64, transA: true, transB: false },
+  { case: 'mlp fc2 dX gy·W2 64x256x10 NN', m: 64, n: 256, k: 10, transA: false, transB: false },
+];
 const JS_BUDGET_MS = 30_000;
 
 /** GFLOP per CPU-second (user + system, all threads of the process) over `calls` calls of fn. */
@@ -88,11 +99,43 @@ export const gemmSuite: Suite = {
       if (native1 && jsRow) ratio.set(jsRow, '1x');
       rows.push(...nativeRows, ...(jsRow ? [jsRow] : []));
     }
-    reporter.table(`gemm: C = A·B, float32, square (median of samples; % of ${info.isa} FMA peak × threads)`, rows, [
-      { header: '% peak', cell: (r) => pct.get(r) ?? '' },
-      { header: 'cpu GFLOP/s', cell: (r) => cpu.get(r)?.[0] ?? '' },
-      { header: 'cpu % peak', cell: (r) => cpu.get(r)?.[1] ?? '' },
-      { header: 'vs js', cell: (r) => ratio.get(r) ?? '' },
-    ]);
+    const columns = [
+      { header: '% peak', cell: (r: Row) => pct.get(r) ?? '' },
+      { header: 'cpu GFLOP/s', cell: (r: Row) => cpu.get(r)?.[0] ?? '' },
+      { header: 'cpu % peak', cell: (r: Row) => cpu.get(r)?.[1] ?? '' },
+      { header: 'vs js', cell: (r: Row) => ratio.get(r) ?? '' },
+    ];
+    reporter.table(`gemm: C = A·B, float32, square (median of samples; % of ${info.isa} FMA peak × threads)`, rows, columns);
+
+    const shapeRows: Row[] = [];
+    for (const s of SHAPES) {
+      const flops = 2 * s.m * s.n * s.k;
+      const lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
+      const a = random(s.m * s.k, s.m), b = random(s.k * s.n, s.n), c = new Float32Array(s.m * s.n);
+      const row = (backend: string, isa: string, threads: number, t: { median: number; min: number; max: number }) =>
+        reporter.add({
+          suite: 'gemm', case: s.case, backend, isa, threads, median_ms: t.median, min_ms: t.min, max_ms: t.max, gflops: flops / t.median / 1e6,
+        });
+      const js = row('js', 'js', 1, timeit(() => jsKernels.gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n), options.budgetMs / 4, 3));
+      if (nativeKernels) {
+        for (const threads of options.threads) {
+          const call = () => nativeKernels!.gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n);
+          const [t, perCpu] = withThreads(threads, () => {
+            const wall = timeit(call, options.budgetMs, 5);
+            return [wall, cpuGflops(call, flops, Math.max(3, Math.ceil(200 / wall.median)))] as const;
+          });
+          const r = row('native', info.isa, threads, t);
+          if (peak) {
+            pct.set(r, `${((100 * r.gflops!) / (peak.median * threads)).toFixed(0)}%`);
+            cpu.set(r, [fmt(perCpu), `${((100 * perCpu) / peak.median).toFixed(0)}%`]);
+          }
+          ratio.set(r, `${(r.gflops! / js.gflops!).toFixed(0)}x`);
+          shapeRows.push(r);
+        }
+      }
+      ratio.set(js, '1x');
+      shapeRows.push(js);
+    }
+    reporter.table('gemm: MLP 784-256-10 training shapes at batch 64 (N/T: op(A), op(B) transposed)', shapeRows, columns);
   },
 };
