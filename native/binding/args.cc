@@ -106,8 +106,8 @@ void Args::range_error(const std::string& message) const {
 
 int64_t Args::size(size_t i, const char* name, int64_t min, int64_t max) const {
   const Napi::Value v = info_[i];
-  if (!v.IsNumber()) type_error(std::string(name) + " to be an integer", v);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;  // one N-API call, which fails for anything but a number (this runs on every kernel call)
+  if (napi_get_value_double(env(), v, &d) != napi_ok) type_error(std::string(name) + " to be an integer", v);
   if (!(d == std::floor(d)) || !(d >= static_cast<double>(min)) || !(d <= static_cast<double>(max))) {
     range_error("expected " + std::string(name) + " to be an integer in [" + std::to_string(min) + ", " +
                 std::to_string(max) + "], got " + format_number(d));
@@ -117,28 +117,28 @@ int64_t Args::size(size_t i, const char* name, int64_t min, int64_t max) const {
 
 double Args::number(size_t i, const char* name, bool finite) const {
   const Napi::Value v = info_[i];
-  if (!v.IsNumber()) type_error(std::string(name) + " to be a number", v);
-  const double d = v.As<Napi::Number>().DoubleValue();
+  double d = 0;
+  if (napi_get_value_double(env(), v, &d) != napi_ok) type_error(std::string(name) + " to be a number", v);
   if (finite && !std::isfinite(d)) range_error("expected " + std::string(name) + " to be finite, got " + format_number(d));
   return d;
 }
 
 bool Args::boolean(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
-  if (!v.IsBoolean()) type_error(std::string(name) + " to be a boolean", v);
-  return v.As<Napi::Boolean>().Value();
+  bool b = false;
+  if (napi_get_value_bool(env(), v, &b) != napi_ok) type_error(std::string(name) + " to be a boolean", v);
+  return b;
 }
 
 F32Array Args::f32(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
-  // One query for kind, length and data: each napi_get_typedarray_info runs V8's chain of kind tests, and
-  // this is on the path of every kernel call.
+  // One query for kind, length and data (it fails for anything but a typed array): each call runs V8's
+  // chain of kind tests, and this is on the path of every kernel call.
   napi_typedarray_type type = napi_int8_array;
   size_t length = 0;
   void* data = nullptr;
   napi_value buffer = nullptr;
-  if (!v.IsTypedArray() || napi_get_typedarray_info(env(), v, &type, &length, &data, &buffer, nullptr) != napi_ok ||
-      type != napi_float32_array) {
+  if (napi_get_typedarray_info(env(), v, &type, &length, &data, &buffer, nullptr) != napi_ok || type != napi_float32_array) {
     type_error(std::string(name) + " to be a Float32Array", v);
   }
   // A detached buffer reads as length 0, so only then is the detached test needed.
