@@ -64,8 +64,9 @@ void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ld
   for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
     const int64_t cols = nc - j0 < NR ? nc - j0 : NR;
     for (int h = 0; h < 2; ++h) {
-      const int64_t rows = cols - 8 * h;  // columns past the edge are packed as zeros
-      pack_rows(rows > 0 ? b + (j0 + 8 * h) * ldb : b, ldb, static_cast<int>(rows > 0 ? rows : 0), kc, dst + 8 * h,
+      const int64_t rows = cols - 8 * h;  // columns past the edge: zeros, or nothing for a half past it
+      if (rows <= 0) break;
+      pack_rows(b + (j0 + 8 * h) * ldb, ldb, static_cast<int>(rows), kc, dst + 8 * h,
                 NR, first_lanes(8));
     }
   }
