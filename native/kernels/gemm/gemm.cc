@@ -39,7 +39,9 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
               gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
-    case Isa::neon: return {gemm_ukernel_f32_8x12__neon, "gemm_ukernel_f32_8x12__neon", 8, 12, 256, 256, 4092};
+    case Isa::neon:
+      return {gemm_ukernel_f32_8x12__neon, "gemm_ukernel_f32_8x12__neon", 8, 12, 256, 256, 4092, nullptr,
+              gemm_pack_a_f32_8__neon, gemm_pack_b_f32_12__neon};
 #endif
     default: return {gemm_ukernel_f32_4x4__scalar, "gemm_ukernel_f32_4x4__scalar", 4, 4, 128, 256, 4096};
   }

@@ -19,8 +19,7 @@ struct GemmConfigF32 {
   int64_t nc;        // columns of a packed B block (sized for L3), a multiple of nr
   // Optional: any tile with A read along rows or columns (else partial tiles use a scratch tile and
   // gemm_merge_tile_f32, and only A transposed is read in place), and SIMD packing of A not transposed /
-  // B transposed (else the portable packs; the SIMD packs leave partial panels' padding unwritten, so an ISA
-  // with them needs a tile kernel).
+  // B transposed (else the portable packs).
   GemmTileUkernelF32 tile = nullptr;
   GemmPackAF32 pack_a_n = nullptr;
   GemmPackBF32 pack_b_t = nullptr;

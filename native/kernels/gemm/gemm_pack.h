@@ -17,12 +17,15 @@ void gemm_pack_a_f32(int mr, int64_t mc, int64_t kc, const float* a, int64_t lda
 void gemm_pack_b_f32(int nr, int64_t kc, int64_t nc, const float* b, int64_t ldb, bool trans, float* dst) noexcept;
 
 // Per-ISA versions of the two packs that run across stored rows (A not transposed, B transposed), for one
-// register tile size each: the same layout as gemm_pack_a_f32 / gemm_pack_b_f32, but the padding of a partial
-// panel may be left unwritten (only the ISA's tile kernel reads partial panels, and only their valid part).
+// register tile size each: the same layout as gemm_pack_a_f32 / gemm_pack_b_f32, but where the ISA has a tile
+// kernel, the padding of a partial panel may be left unwritten (only that kernel reads partial panels, and
+// only their valid part).
 using GemmPackAF32 = void (*)(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 using GemmPackBF32 = void (*)(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 void gemm_pack_a_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
+void gemm_pack_b_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 void gemm_pack_a_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 void gemm_pack_b_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 

@@ -1,0 +1,59 @@
+// NEON packing of the operands whose panels run across their stored rows (A not transposed, B transposed):
+// 4 stored rows x 4 k values are loaded, transposed in registers (vtrn + vcombine) and stored as 4 packed k
+// steps, instead of gathering one float at a time. Partial panels are zero-padded: NEON has no tile
+// kernel, so the full micro-kernel reads them. Layouts: gemm_pack.h.
+// No STL and no shared inline code in this file.
+#include <arm_neon.h>
+
+#include "gemm_pack.h"
+
+namespace nodegrad::kernels {
+
+namespace {
+
+// For p < kc: dst[p * dst_ld + i] = src[i * ld + p] for i < rows (<= 4), 0 for rows <= i < 4. Reads nothing
+// past row `rows - 1` or column kc - 1.
+void pack_rows4(const float* src, int64_t ld, int rows, int64_t kc, float* dst, int64_t dst_ld) noexcept {
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  int64_t p0 = 0;
+  for (; p0 + 4 <= kc; p0 += 4) {
+    float32x4_t r[4];
+    for (int i = 0; i < 4; ++i) r[i] = i < rows ? vld1q_f32(src + i * ld + p0) : zero;
+    const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]), t23 = vtrnq_f32(r[2], r[3]);
+    float* d = dst + p0 * dst_ld;
+    vst1q_f32(d, vcombine_f32(vget_low_f32(t01.val[0]), vget_low_f32(t23.val[0])));
+    vst1q_f32(d + dst_ld, vcombine_f32(vget_low_f32(t01.val[1]), vget_low_f32(t23.val[1])));
+    vst1q_f32(d + 2 * dst_ld, vcombine_f32(vget_high_f32(t01.val[0]), vget_high_f32(t23.val[0])));
+    vst1q_f32(d + 3 * dst_ld, vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1])));
+  }
+  for (; p0 < kc; ++p0) {  // the last kc % 4 steps
+    float* d = dst + p0 * dst_ld;
+    for (int i = 0; i < 4; ++i) d[i] = i < rows ? src[i * ld + p0] : 0.0f;
+  }
+}
+
+}  // namespace
+
+void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept {
+  constexpr int MR = 8;
+  for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
+    for (int h = 0; h < 2; ++h) {
+      const int64_t rows = mc - i0 - 4 * h;  // rows past the edge are packed as zeros
+      pack_rows4(rows > 0 ? a + (i0 + 4 * h) * lda : a, lda, static_cast<int>(rows < 0 ? 0 : rows > 4 ? 4 : rows), kc,
+                 dst + 4 * h, MR);
+    }
+  }
+}
+
+void gemm_pack_b_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
+  constexpr int NR = 12;
+  for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
+    for (int g = 0; g < 3; ++g) {
+      const int64_t rows = nc - j0 - 4 * g;  // columns past the edge are packed as zeros
+      pack_rows4(rows > 0 ? b + (j0 + 4 * g) * ldb : b, ldb, static_cast<int>(rows < 0 ? 0 : rows > 4 ? 4 : rows), kc,
+                 dst + 4 * g, NR);
+    }
+  }
+}
+
+}  // namespace nodegrad::kernels
