@@ -37,11 +37,11 @@ int thread_count() {
   return n;
 }
 
-// A joined thread can stay listed in /proc/self/task for a moment while the kernel finishes its exit:
-// poll for up to two seconds before calling a thread leaked.
-int settled_thread_count(int expected) {
+// A joined thread can stay listed in /proc/self/task for a while as the kernel (or qemu-user) finishes
+// its exit, longer on a loaded machine: poll for up to 10 s until at most `limit` threads remain.
+int settled_thread_count(int limit) {
   int n = thread_count();
-  for (int i = 0; i < 1000 && n != expected; ++i) {  // up to 10 s: exiting threads linger longer on a loaded machine
+  for (int i = 0; i < 1000 && n > limit; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     n = thread_count();
   }
@@ -117,6 +117,8 @@ void test_concurrent_callers() {
 }
 
 void test_create_destroy_on_other_threads() {
+  // Threads of the earlier tests may still be leaving: `before` can be too high, never too low, so the
+  // check is that no more threads remain than before.
   const int before = thread_count();
   for (int cycle = 0; cycle < 50; ++cycle) {
     std::thread owner([cycle] {
@@ -127,7 +129,7 @@ void test_create_destroy_on_other_threads() {
     });  // destroyed on `owner`, as a worker_threads environment tears down
     owner.join();
   }
-  CHECK(settled_thread_count(before) == before);
+  CHECK(settled_thread_count(before) <= before);
 }
 
 void test_thread_creation_failure() {
