@@ -1,7 +1,7 @@
 // The pre-packed GEMM (native/kernels/gemm/gemm_prepacked.h) on every ISA this CPU runs:
 //   - against a float64 reference, for sizes straddling each micro-kernel's mr and nr, both storage orders of
 //     A and B, beta 0 (a NaN already in C must not leak) and beta 1, with A packed in column and row blocks
-//     (as the recurrent drivers do, one block per task) and C computed in blocks;
+//     (as the recurrent drivers do, one block per task), B in column blocks and C computed in blocks;
 //   - every split of C and of the packing gives bitwise the same results as one whole block;
 //   - nothing outside the addressed block of C is written (NaN sentinels around it) and no operand is read
 //     past its end (guard pages).
@@ -36,7 +36,7 @@ std::vector<float> run(const GemmPackedLayout& l, int64_t m, int64_t n, int64_t 
       gemm_pack_a_block_f32(l, m, k, i, i + sp.rows, p, p + sp.depth < k ? p + sp.depth : k, a, lda, ta, pa.data());
     }
   }
-  gemm_pack_b_all_f32(l, k, n, b, ldb, tb, pb.data());
+  for (int64_t j = 0; j < n; j += sp.cols) gemm_pack_b_block_f32(l, k, n, j, j + sp.cols, b, ldb, tb, pb.data());
   std::vector<float> c = c0;
   for (int64_t i = 0; i < m; i += sp.rows) {
     for (int64_t j = 0; j < n; j += sp.cols) {

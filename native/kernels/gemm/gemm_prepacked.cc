@@ -18,7 +18,7 @@ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 GemmPackedLayout gemm_packed_layout_f32(runtime::Isa isa) noexcept {
   const GemmConfigF32 cfg = gemm_config_f32(isa);
-  return {cfg.ukernel, cfg.mr, cfg.nr};
+  return {cfg.ukernel, cfg.tile, cfg.mr, cfg.nr};
 }
 
 int64_t gemm_packed_a_size_f32(const GemmPackedLayout& l, int64_t m, int64_t k) noexcept {
@@ -40,9 +40,11 @@ void gemm_pack_a_block_f32(const GemmPackedLayout& l, int64_t m, int64_t k, int6
   }
 }
 
-void gemm_pack_b_all_f32(const GemmPackedLayout& l, int64_t k, int64_t n, const float* b, int64_t ldb, bool trans,
-                         float* packed_b) noexcept {
-  if (k > 0 && n > 0) gemm_pack_b_f32(l.nr, k, n, b, ldb, trans, packed_b);
+void gemm_pack_b_block_f32(const GemmPackedLayout& l, int64_t k, int64_t n, int64_t j0, int64_t j1, const float* b,
+                           int64_t ldb, bool trans, float* packed_b) noexcept {
+  j1 = min64(j1, n);
+  if (k <= 0 || j1 <= j0) return;
+  gemm_pack_b_f32(l.nr, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans, packed_b + j0 * k);
 }
 
 void gemm_packed_f32(const GemmPackedLayout& l, int64_t k, const float* packed_a, const float* packed_b, int64_t i0,
@@ -64,6 +66,8 @@ void gemm_packed_f32(const GemmPackedLayout& l, int64_t k, const float* packed_a
       float* cp = c + ir * ldc + jr;
       if (mr == MR && nr == NR) {
         l.ukernel(k, ap, MR, bp, NR, cp, ldc, 1.0f, beta);
+      } else if (l.tile != nullptr) {
+        l.tile(mr, nr, k, ap, 1, MR, bp, NR, cp, ldc, 1.0f, beta);  // packed A: row stride 1, column stride MR
       } else {
         l.ukernel(k, ap, MR, bp, NR, tile, NR, 1.0f, 0.0f);
         gemm_merge_tile_f32(mr, nr, tile, NR, cp, ldc, 1.0f, beta);

@@ -22,6 +22,7 @@ namespace nodegrad::kernels {
 
 struct GemmPackedLayout {
   GemmUkernelF32 ukernel;
+  GemmTileUkernelF32 tile;  // partial tiles, where the ISA has one (else a scratch tile and a merge)
   int mr, nr;  // register tile: row blocks of C must start at multiples of mr, column blocks at multiples of nr
 };
 
@@ -37,9 +38,10 @@ int64_t gemm_packed_b_size_f32(const GemmPackedLayout& l, int64_t k, int64_t n) 
 void gemm_pack_a_block_f32(const GemmPackedLayout& l, int64_t m, int64_t k, int64_t i0, int64_t i1, int64_t p0,
                            int64_t p1, const float* a, int64_t lda, bool trans, float* packed_a) noexcept;
 
-// Packs all of op(B) (k x n; B stored k x n, or n x k when trans).
-void gemm_pack_b_all_f32(const GemmPackedLayout& l, int64_t k, int64_t n, const float* b, int64_t ldb, bool trans,
-                         float* packed_b) noexcept;
+// Packs columns [j0, j1) of op(B) (k x n; B stored k x n, or n x k when trans; `b` points at element (0, 0))
+// into their places in packed_b. j0 is a multiple of nr and j1 is one or n.
+void gemm_pack_b_block_f32(const GemmPackedLayout& l, int64_t k, int64_t n, int64_t j0, int64_t j1, const float* b,
+                           int64_t ldb, bool trans, float* packed_b) noexcept;
 
 // C[i, j] = sum_p A(i, p) * B(p, j) + beta * C[i, j] for i in [i0, i1), j in [j0, j1); `c` points at C(0, 0).
 // i0 is a multiple of mr and j0 of nr. beta == 0 never reads C; k == 0 gives beta * C.
