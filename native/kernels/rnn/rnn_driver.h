@@ -48,19 +48,32 @@ struct StepPlan {
 
 StepPlan plan_steps(runtime::Isa isa, int64_t batch, int64_t hidden, int64_t gates) noexcept;
 
+// fn(task) for every task in [0, tasks), on the pool when `parallel` (tasks must not share outputs).
+template <typename F>
+void run_tasks(runtime::Context& ctx, bool parallel, int64_t tasks, F&& fn) noexcept {
+  if (parallel) {
+    ctx.pool.parallel_for(tasks, [&](int64_t task, int) { fn(task); });
+  } else {
+    for (int64_t task = 0; task < tasks; ++task) fn(task);
+  }
+}
+
 // fn(i0, i1, j0, j1) for every block of one step: rows [i0, i1), hidden units [j0, j1).
 template <typename F>
 void for_each_step_block(runtime::Context& ctx, const StepPlan& p, int64_t batch, int64_t hidden, F&& fn) noexcept {
-  auto task = [&](int64_t id, int) {
+  run_tasks(ctx, p.parallel, p.row_blocks * p.unit_blocks, [&](int64_t id) {
     const int64_t i0 = id / p.unit_blocks * p.rows, j0 = id % p.unit_blocks * p.units;
     fn(i0, i0 + p.rows < batch ? i0 + p.rows : batch, j0, j0 + p.units < hidden ? j0 + p.units : hidden);
-  };
-  const int64_t tasks = p.row_blocks * p.unit_blocks;
-  if (p.parallel) {
-    ctx.pool.parallel_for(tasks, std::move(task));  // parallel_for takes its callable by value
-  } else {
-    for (int64_t id = 0; id < tasks; ++id) task(id, 0);
-  }
+  });
+}
+
+// fn(j0, j1) for every block of hidden units (packing W_hh, once per sequence).
+template <typename F>
+void for_each_unit_block(runtime::Context& ctx, const StepPlan& p, int64_t hidden, F&& fn) noexcept {
+  run_tasks(ctx, p.parallel, p.unit_blocks, [&](int64_t id) {
+    const int64_t j0 = id * p.units;
+    fn(j0, j0 + p.units < hidden ? j0 + p.units : hidden);
+  });
 }
 
 // dst[0..n) = src or zeros.

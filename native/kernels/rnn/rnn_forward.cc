@@ -51,7 +51,11 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
     if (st != runtime::Status::ok) return st;
     // Gate g's block of Gh is h · W_hh[gH .. gH + H)ᵀ: packed per gate, so a unit block's columns of every
     // gate start on panel boundaries whatever H is.
-    for (int64_t g = 0; g < G; ++g) gemm_pack_b_all_f32(pk, H, H, a.w_hh + g * H * H, H, true, w_packed + g * w_size);
+    for_each_unit_block(ctx, plan, H, [&](int64_t j0, int64_t j1) {
+      for (int64_t g = 0; g < G; ++g) {
+        gemm_pack_b_block_f32(pk, H, H, j0, j1, a.w_hh + g * H * H, H, true, w_packed + g * w_size);
+      }
+    });
     gemm_pack_a_block_f32(pk, B, H, 0, B, 0, H, hs, H, false, h_packed[0]);
 
     const RnnGateFn gate = select_gate_kernels(ctx.isa, s.mode).forward;
