@@ -62,54 +62,46 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     gemm_pack_b_block_f32(pk, GH, H, j0, j1, a.w_hh, H, false, w_packed);
   });
 
-  // A block of step s first finishes its slice of dh: dh += dA_{s+1} · W_hh (GRU's gate kernel already
-  // wrote the direct path dh * z there; otherwise the product overwrites), then runs the gate-gradient
-  // kernel and packs its columns of every gate of dA_s for step s-1.
+  // Iteration k runs step s = T-1-k (and k = T, when dh0 is wanted, only the product for h0). A block first
+  // finishes its slice of dh: dh += dA_{s+1} · W_hh (GRU's gate kernel already wrote the direct path dh * z
+  // there; otherwise the product overwrites), then runs the gate-gradient kernel and packs its columns of
+  // every gate of dA_s for the next iteration. dh ping-pongs between two buffers by k's parity.
   const RnnGateGradFn grad = select_gate_kernels(ctx.isa, s.mode).backward;
   const float hidden_beta = gru ? 1.0f : 0.0f;
-  for (int64_t step = T - 1; step >= 0; --step) {
+  float* dh_buf[2] = {dh, dh_next};
+  const int64_t iterations = T + (a.dh0 != nullptr ? 1 : 0);
+  for_each_step_block(ctx, plan, iterations, B, H, [&](int64_t k, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+    const int64_t step = T - 1 - k;
+    float* dh_cur = dh_buf[k & 1];
+    if (k > 0) gemm_packed_f32(pk, GH, da_packed[(step + 1) & 1], w_packed, i0, i1, j0, j1, dh_cur, H, hidden_beta);
+    if (step < 0) return;
     const int64_t t = step_time(s, step);
-    const float* dap = da_packed[(step + 1) & 1];
-    float* dap_next = da_packed[step & 1];
-    const float* da_step = dah + step * B * GH;
-    for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-      if (step + 1 < T) gemm_packed_f32(pk, GH, dap, w_packed, i0, i1, j0, j1, dh, H, hidden_beta);
-      for (int64_t b = i0; b < i1; ++b) {
-        const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
-        RnnGateGradRow r;
-        r.n = j1 - j0;
-        r.stride = H;
-        r.dh = dh + hb;
-        r.dy = a.dy != nullptr ? a.dy + xr * a.ldy + j0 : zeros;
-        r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
-        r.h_prev = hs + step * BH + hb;
-        r.h = hs + (step + 1) * BH + hb;
-        r.c_prev = lstm ? cs + step * BH + hb : nullptr;
-        r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
-        r.dc = lstm ? dc + hb : nullptr;
-        r.dgx = dax + xr * GH + j0;
-        r.dgh = dah + (step * B + b) * GH + j0;
-        r.dh_prev = gru ? dh_next + hb : nullptr;
-        grad(r);
+    for (int64_t b = i0; b < i1; ++b) {
+      const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
+      RnnGateGradRow r;
+      r.n = j1 - j0;
+      r.stride = H;
+      r.dh = dh_cur + hb;
+      r.dy = a.dy != nullptr ? a.dy + xr * a.ldy + j0 : zeros;
+      r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+      r.h_prev = hs + step * BH + hb;
+      r.h = hs + (step + 1) * BH + hb;
+      r.c_prev = lstm ? cs + step * BH + hb : nullptr;
+      r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
+      r.dc = lstm ? dc + hb : nullptr;
+      r.dgx = dax + xr * GH + j0;
+      r.dgh = dah + (step * B + b) * GH + j0;
+      r.dh_prev = gru ? dh_buf[(k + 1) & 1] + hb : nullptr;
+      grad(r);
+    }
+    if (step > 0 || a.dh0 != nullptr) {
+      const float* da_step = dah + step * B * GH;
+      for (int64_t g = 0; g < G; ++g) {
+        gemm_pack_a_block_f32(pk, B, GH, i0, i1, g * H + j0, g * H + j1, da_step, GH, false, da_packed[step & 1]);
       }
-      if (step > 0 || a.dh0 != nullptr) {
-        for (int64_t g = 0; g < G; ++g) {
-          gemm_pack_a_block_f32(pk, B, GH, i0, i1, g * H + j0, g * H + j1, da_step, GH, false, dap_next);
-        }
-      }
-    });
-    float* tmp = dh;
-    dh = dh_next;
-    dh_next = tmp;
-  }
-  // dh now holds GRU's direct path into h0 (unused otherwise); add the W_hh path of step 0.
-  if (a.dh0 != nullptr) {
-    const float* dap = da_packed[0];
-    for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-      gemm_packed_f32(pk, GH, dap, w_packed, i0, i1, j0, j1, dh, H, hidden_beta);
-    });
-    accumulate(a.dh0, dh, BH);
-  }
+    }
+  });
+  if (a.dh0 != nullptr) accumulate(a.dh0, dh_buf[T & 1], BH);
   if (lstm && a.dc0 != nullptr) accumulate(a.dc0, dc, BH);
 
   GemmOptions nn;

@@ -1,7 +1,9 @@
 // Helpers shared by the forward and backward sequence drivers (baseline code only: not for ISA files).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <utility>
 
 #include "../gemm/gemm.h"
@@ -36,7 +38,7 @@ inline int64_t round_up16(int64_t n) noexcept { return (n + 15) & ~int64_t{15}; 
 
 // How the recurrent steps are split: blocks of batch rows x blocks of hidden units. A task computes its
 // block's slice of the step's W_hh product for every gate (from operands packed once, gemm_prepacked.h),
-// runs the gate kernel on it and packs its outputs for the next step, so a step is one parallel region.
+// runs the gate kernel on it and packs its outputs for the next step (for_each_step_block).
 // The split depends on the shape and ISA only (never on the thread count) and every element is computed
 // whole by one task, so results are bitwise identical for every pool size.
 struct StepPlan {
@@ -58,12 +60,36 @@ void run_tasks(runtime::Context& ctx, bool parallel, int64_t tasks, F&& fn) noex
   }
 }
 
-// fn(i0, i1, j0, j1) for every block of one step: rows [i0, i1), hidden units [j0, j1).
+// fn(k, i0, i1, j0, j1) for every block (rows [i0, i1), hidden units [j0, j1)) of iterations k = 0 .. count-1
+// in order: a block of iteration k starts only once every block of iteration k-1 has finished. All of it is
+// one parallel region: threads take blocks from one counter in order and wait for the previous iteration's
+// blocks only, so a thread that starts late (or never) holds nothing up, and there is no fork and join per
+// step. Inline (one thread, or nested) the blocks simply run in order.
 template <typename F>
-void for_each_step_block(runtime::Context& ctx, const StepPlan& p, int64_t batch, int64_t hidden, F&& fn) noexcept {
-  run_tasks(ctx, p.parallel, p.row_blocks * p.unit_blocks, [&](int64_t id) {
-    const int64_t i0 = id / p.unit_blocks * p.rows, j0 = id % p.unit_blocks * p.units;
-    fn(i0, i0 + p.rows < batch ? i0 + p.rows : batch, j0, j0 + p.units < hidden ? j0 + p.units : hidden);
+void for_each_step_block(runtime::Context& ctx, const StepPlan& p, int64_t count, int64_t batch, int64_t hidden,
+                         F&& fn) noexcept {
+  const int64_t blocks = p.row_blocks * p.unit_blocks, total = count * blocks;
+  auto block = [&](int64_t g) {
+    const int64_t id = g % blocks, i0 = id / p.unit_blocks * p.rows, j0 = id % p.unit_blocks * p.units;
+    fn(g / blocks, i0, i0 + p.rows < batch ? i0 + p.rows : batch, j0, j0 + p.units < hidden ? j0 + p.units : hidden);
+  };
+  if (!p.parallel || total <= 1) {
+    for (int64_t g = 0; g < total; ++g) block(g);
+    return;
+  }
+  std::atomic<int64_t> next{0}, done{0};
+  ctx.pool.parallel_for(ctx.pool.num_threads(), [&](int64_t, int) {
+    for (int64_t g = next.fetch_add(1, std::memory_order_relaxed); g < total;
+         g = next.fetch_add(1, std::memory_order_relaxed)) {
+      // Blocks complete in claim order per iteration, so done >= the iteration's first block index means the
+      // whole previous iteration is finished (and its writes visible: acquire pairs with the release below).
+      const int64_t first = g / blocks * blocks;
+      for (int spins = 0; done.load(std::memory_order_acquire) < first; ++spins) {
+        if (spins >= 256) std::this_thread::yield();  // the thread we wait for may be descheduled
+      }
+      block(g);
+      done.fetch_add(1, std::memory_order_release);
+    }
   });
 }
 

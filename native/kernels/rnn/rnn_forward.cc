@@ -3,8 +3,8 @@
 // 1. Gx = X · W_ihᵀ for all T steps in one GEMM ([T·B, I] x [I, G·H]), rows in x's order.
 // 2. Per step s: Gh = h_{s-1} · W_hhᵀ ([B, H] x [H, G·H], W_hh packed once per sequence), then the fused
 //    gate kernel adds both biases, applies the activations and writes h (reserve and y), c and the saved
-//    gates in one pass. Both run per block of rows x hidden units in one parallel region per step, and each
-//    block packs its slice of h for the next step's product (rnn_driver.h, StepPlan).
+//    gates in one pass. Both run per block of rows x hidden units, all steps in one parallel region, and
+//    each block packs its slice of h for the next step's product (rnn_driver.h, StepPlan).
 // Biases are added in the gate kernel rather than folded into the GEMMs because GRU's n gate needs the
 // hidden bias inside the reset product.
 #include "rnn_driver.h"
@@ -59,36 +59,32 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
     gemm_pack_a_block_f32(pk, B, H, 0, B, 0, H, hs, H, false, h_packed[0]);
 
     const RnnGateFn gate = select_gate_kernels(ctx.isa, s.mode).forward;
-    for (int64_t step = 0; step < T; ++step) {
+    for_each_step_block(ctx, plan, T, B, H, [&](int64_t step, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
       const int64_t t = step_time(s, step);
       const float* h_prev = hs + step * BH;
       float* h_next = hs + (step + 1) * BH;
-      const float* hp = h_packed[step & 1];
-      float* hp_next = h_packed[(step + 1) & 1];
-      for_each_step_block(ctx, plan, B, H, [&](int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-        for (int64_t g = 0; g < G; ++g) {
-          gemm_packed_f32(pk, H, hp, w_packed + g * w_size, i0, i1, j0, j1, gh + g * H, GH, 0.0f);
-        }
-        for (int64_t b = i0; b < i1; ++b) {
-          const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
-          RnnGateRow r;
-          r.n = j1 - j0;
-          r.stride = H;
-          r.gx = gx + xr * GH + j0;
-          r.gh = gh + b * GH + j0;
-          r.bx = bx + j0;
-          r.bh = bh + j0;
-          r.h_prev = h_prev + hb;
-          r.c_prev = lstm ? cs + step * BH + hb : nullptr;
-          r.h = h_next + hb;
-          r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
-          r.y = a.y + xr * a.ldy + j0;
-          r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
-          gate(r);
-        }
-        if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next, H, false, hp_next);
-      });
-    }
+      for (int64_t g = 0; g < G; ++g) {
+        gemm_packed_f32(pk, H, h_packed[step & 1], w_packed + g * w_size, i0, i1, j0, j1, gh + g * H, GH, 0.0f);
+      }
+      for (int64_t b = i0; b < i1; ++b) {
+        const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
+        RnnGateRow r;
+        r.n = j1 - j0;
+        r.stride = H;
+        r.gx = gx + xr * GH + j0;
+        r.gh = gh + b * GH + j0;
+        r.bx = bx + j0;
+        r.bh = bh + j0;
+        r.h_prev = h_prev + hb;
+        r.c_prev = lstm ? cs + step * BH + hb : nullptr;
+        r.h = h_next + hb;
+        r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
+        r.y = a.y + xr * a.ldy + j0;
+        r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+        gate(r);
+      }
+      if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next, H, false, h_packed[(step + 1) & 1]);
+    });
   }
   if (a.h_n != nullptr) copy_or_zero(a.h_n, hs + T * BH, BH);
   if (lstm && a.c_n != nullptr) copy_or_zero(a.c_n, cs + T * BH, BH);
