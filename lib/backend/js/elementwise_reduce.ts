@@ -120,6 +120,7 @@ function argReduce(
   if (op !== ReduceOp.MAX && op !== ReduceOp.MIN) throw rangeError(k, `expected op to be MAX (2) or MIN (3), got ${op}`);
   const n = checkOdi(k, outer, dim, inner);
   if (dim < 1) throw rangeError(k, 'expected dim >= 1, got 0');
+  if (dim > 2147483647) throw rangeError(k, `expected dim <= 2147483647 (indices are int32), got ${dim}`);
   checkArrays(k, n, [['x', x]]);
   checkArrays(k, outer * inner, [['values', values]]);
   if (!(indices instanceof Int32Array)) throw typeError(k, 'indices to be an Int32Array', indices);
