@@ -4,16 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, unigramBits, Vocabulary } from '../../examples/char-rnn.js';
-
-function quiet<T>(fn: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return fn();
-  } finally {
-    console.log = log;
-  }
-}
+import { quiet } from '../helpers/quiet.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const small = ['--hidden', '64', '--seq-len', '32', '--batch-size', '16', '--sample-length', '80'];

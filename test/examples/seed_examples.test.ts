@@ -2,16 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { main as mlpMain } from '../../examples/mlp.js';
 import { main as softmaxMain } from '../../examples/softmax-regression.js';
-
-function quiet<T>(fn: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return fn();
-  } finally {
-    console.log = log;
-  }
-}
+import { quiet } from '../helpers/quiet.js';
 
 describe('seed examples', () => {
   it('softmax-regression: 100 steps of plain gradient descent already classify most test digits', () => {
