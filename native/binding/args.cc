@@ -149,6 +149,12 @@ F32Array Args::f32(size_t i, const char* name) const {
   return F32Array{length == 0 ? empty_storage : static_cast<float*>(data), static_cast<int64_t>(length)};
 }
 
+F32Array Args::f32(size_t i, const char* name, int64_t needed) const {
+  const F32Array array = f32(i, name);
+  require_length(array, name, needed);
+  return array;
+}
+
 F32Array Args::optional_f32(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
   if (v.IsNull() || v.IsUndefined()) return F32Array{nullptr, 0};

@@ -30,6 +30,8 @@ class Args {
   bool boolean(size_t i, const char* name) const;
   // Exactly a Float32Array whose buffer is not detached.
   F32Array f32(size_t i, const char* name) const;
+  // f32, then a RangeError unless it holds at least `needed` elements.
+  F32Array f32(size_t i, const char* name, int64_t needed) const;
   // Like f32, but also accepts null/undefined (returns {nullptr, 0}).
   F32Array optional_f32(size_t i, const char* name) const;
   // Exactly an Int32Array whose buffer is not detached.

@@ -23,10 +23,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   Args args(info, "unary", 6);
   const int op = op_code(args, info, 0, kernels::kUnaryOpCount);
   const int64_t n = args.size(1, "n");
-  const F32Array x = args.f32(2, "x"), out = args.f32(3, "out");
+  const F32Array x = args.f32(2, "x", n), out = args.f32(3, "out", n);
   const double alpha = args.number(4, "alpha"), beta = args.number(5, "beta");
-  args.require_length(x, "x", n);
-  args.require_length(out, "out", n);
   kernels::unary_f32(context(info.Env()), op, n, x.data, out.data, alpha, beta);
   return info.Env().Undefined();
 }
@@ -38,10 +36,7 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   const int64_t n = args.size(1, "n");
   F32Array arrays[4];
   const char* names[4] = {"x", "y", "gy", "gx"};
-  for (int j = 0; j < 4; ++j) {
-    arrays[j] = args.f32(2 + j, names[j]);
-    args.require_length(arrays[j], names[j], n);
-  }
+  for (int j = 0; j < 4; ++j) arrays[j] = args.f32(2 + j, names[j], n);
   const double alpha = args.number(6, "alpha"), beta = args.number(7, "beta");
   kernels::unary_backward_f32(context(info.Env()), op, n, arrays[0].data, arrays[1].data, arrays[2].data,
                               arrays[3].data, alpha, beta);
@@ -62,10 +57,8 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   Args args(info, kLog ? "logSoftmax" : "softmax", 5);
   int64_t outer, dim, inner;
   const int64_t n = odi(args, &outer, &dim, &inner);
-  const F32Array x = args.f32(3, "x");
-  args.require_length(x, "x", n);
-  const F32Array out = args.f32(4, "out");
-  args.require_length(out, "out", n);
+  const F32Array x = args.f32(3, "x", n);
+  const F32Array out = args.f32(4, "out", n);
   kernels::softmax_f32(context(info.Env()), kLog, outer, dim, inner, x.data, out.data);
   return info.Env().Undefined();
 }
@@ -78,10 +71,7 @@ Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
   const int64_t n = odi(args, &outer, &dim, &inner);
   F32Array arrays[3];
   const char* names[3] = {"y", "gy", "gx"};
-  for (int j = 0; j < 3; ++j) {
-    arrays[j] = args.f32(3 + j, names[j]);
-    args.require_length(arrays[j], names[j], n);
-  }
+  for (int j = 0; j < 3; ++j) arrays[j] = args.f32(3 + j, names[j], n);
   kernels::softmax_backward_f32(context(info.Env()), kLog, outer, dim, inner, arrays[0].data, arrays[1].data,
                                 arrays[2].data);
   return info.Env().Undefined();

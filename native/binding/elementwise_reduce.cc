@@ -43,10 +43,8 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const int op = op_code(args, info, 0, kernels::kReduceOpCount);
   int64_t outer, dim, inner;
   const int64_t n = odi(args, 1, &outer, &dim, &inner);
-  const F32Array x = args.f32(4, "x");
-  args.require_length(x, "x", n);
-  const F32Array out = args.f32(5, "out");
-  args.require_length(out, "out", args.mul(outer, inner, "outer * inner"));
+  const F32Array x = args.f32(4, "x", n);
+  const F32Array out = args.f32(5, "out", args.mul(outer, inner, "outer * inner"));
   if (dim == 0 && (op == kernels::kReduceMax || op == kernels::kReduceMin)) {
     args.range_error("expected dim >= 1 for max/min (a reduction over an empty axis has no identity)");
   }
@@ -65,10 +63,8 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   const int64_t n = odi(args, 1, &outer, &dim, &inner);
   if (dim < 1) args.range_error("expected dim >= 1, got 0");
   if (dim > INT32_MAX) args.range_error("expected dim <= 2147483647 (indices are int32), got " + std::to_string(dim));
-  const F32Array x = args.f32(4, "x");
-  args.require_length(x, "x", n);
-  const F32Array values = args.f32(5, "values");
-  args.require_length(values, "values", outer * inner);
+  const F32Array x = args.f32(4, "x", n);
+  const F32Array values = args.f32(5, "values", outer * inner);
   int32_t* indices = int32_array(args, 6, "indices", outer * inner);
   kernels::arg_reduce_f32(context(info.Env()), op, outer, dim, inner, x.data, values.data, indices);
   return info.Env().Undefined();
@@ -90,13 +86,7 @@ Nll check_nll(const Args& args, const Napi::CallbackInfo& info, size_t target_in
   const int64_t samples = r.outer * r.inner;
   const int32_t* target = int32_array(args, target_index, "target", samples);
   r.target = target;
-  if (info[target_index + 1].IsNull()) {
-    r.weight = nullptr;
-  } else {
-    const F32Array w = args.f32(target_index + 1, "weight");
-    args.require_length(w, "weight", r.classes);
-    r.weight = w.data;
-  }
+  r.weight = info[target_index + 1].IsNull() ? nullptr : args.f32(target_index + 1, "weight", r.classes).data;
   const Napi::Value ignore = info[target_index + 2];
   if (!ignore.IsNumber()) args.type_error("ignoreIndex to be an integer", ignore);
   r.ignore_index = ignore.As<Napi::Number>().DoubleValue();
@@ -121,12 +111,9 @@ Nll check_nll(const Args& args, const Napi::CallbackInfo& info, size_t target_in
 Napi::Value NllLoss(const Napi::CallbackInfo& info) {
   Args args(info, "nllLoss", 10);
   const Nll p = check_nll(args, info, 4);
-  const F32Array logp = args.f32(3, "logp");
-  args.require_length(logp, "logp", p.n);
-  const F32Array loss = args.f32(8, "loss");
-  args.require_length(loss, "loss", p.outer * p.inner);
-  const F32Array wsum = args.f32(9, "wsum");
-  args.require_length(wsum, "wsum", p.outer * p.inner);
+  const F32Array logp = args.f32(3, "logp", p.n);
+  const F32Array loss = args.f32(8, "loss", p.outer * p.inner);
+  const F32Array wsum = args.f32(9, "wsum", p.outer * p.inner);
   kernels::nll_loss_f32(context(info.Env()), p.outer, p.classes, p.inner, logp.data, p.target, p.weight, p.ignore_index,
                         p.smoothing, loss.data, wsum.data);
   return info.Env().Undefined();
@@ -136,10 +123,8 @@ Napi::Value NllLoss(const Napi::CallbackInfo& info) {
 Napi::Value NllLossBackward(const Napi::CallbackInfo& info) {
   Args args(info, "nllLossBackward", 9);
   const Nll p = check_nll(args, info, 3);
-  const F32Array gloss = args.f32(7, "gloss");
-  args.require_length(gloss, "gloss", p.outer * p.inner);
-  const F32Array glogp = args.f32(8, "glogp");
-  args.require_length(glogp, "glogp", p.n);
+  const F32Array gloss = args.f32(7, "gloss", p.outer * p.inner);
+  const F32Array glogp = args.f32(8, "glogp", p.n);
   kernels::nll_loss_backward_f32(context(info.Env()), p.outer, p.classes, p.inner, p.target, p.weight, p.ignore_index,
                                  p.smoothing, gloss.data, glogp.data);
   return info.Env().Undefined();

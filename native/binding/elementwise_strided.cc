@@ -114,8 +114,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   int64_t shape[kMaxRank];
   Operand ops[2] = {{"a", 2, {}, {}}, {"b", 5, {}, {}}};
   const int64_t total = check_strided(args, info, 1, &rank, shape, ops, 2);
-  const F32Array out = args.f32(8, "out");
-  args.require_length(out, "out", total);
+  const F32Array out = args.f32(8, "out", total);
   const double alpha = args.number(9, "alpha");
   kernels::binary_f32(context(info.Env()), op, rank, shape, ops[0].array.data, ops[0].strides, ops[1].array.data,
                       ops[1].strides, out.data, alpha);
@@ -129,16 +128,12 @@ Napi::Value BinaryBackward(const Napi::CallbackInfo& info) {
   const int64_t n = args.size(1, "n");
   F32Array arrays[4];
   const char* names[4] = {"a", "b", "out", "gy"};
-  for (int j = 0; j < 4; ++j) {
-    arrays[j] = args.f32(2 + j, names[j]);
-    args.require_length(arrays[j], names[j], n);
-  }
+  for (int j = 0; j < 4; ++j) arrays[j] = args.f32(2 + j, names[j], n);
   F32Array grads[2] = {{nullptr, 0}, {nullptr, 0}};
   const char* gnames[2] = {"ga", "gb"};
   for (int j = 0; j < 2; ++j) {
     if (info[6 + j].IsNull()) continue;  // undefined is refused, as by the twin
-    grads[j] = args.f32(6 + j, gnames[j]);
-    args.require_length(grads[j], gnames[j], n);
+    grads[j] = args.f32(6 + j, gnames[j], n);
   }
   const double alpha = args.number(8, "alpha");
   kernels::binary_backward_f32(context(info.Env()), op, n, arrays[0].data, arrays[1].data, arrays[2].data,
@@ -153,8 +148,7 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
   int64_t shape[kMaxRank];
   Operand ops[3] = {{"cond", 1, {}, {}}, {"a", 4, {}, {}}, {"b", 7, {}, {}}};
   const int64_t total = check_strided(args, info, 0, &rank, shape, ops, 3);
-  const F32Array out = args.f32(10, "out");
-  args.require_length(out, "out", total);
+  const F32Array out = args.f32(10, "out", total);
   kernels::where_f32(context(info.Env()), rank, shape, ops[0].array.data, ops[0].strides, ops[1].array.data,
                      ops[1].strides, ops[2].array.data, ops[2].strides, out.data);
   return info.Env().Undefined();

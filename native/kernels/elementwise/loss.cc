@@ -5,26 +5,6 @@
 
 namespace nodegrad::kernels {
 
-namespace {
-
-// fn(o) for every slab o of [classes, inner], whole slabs per task (about kChunk elements each).
-template <typename F>
-void for_slabs(runtime::Context& ctx, int64_t outer, int64_t slab, F&& fn) {
-  const int64_t per = slab >= kChunk ? 1 : kChunk / (slab > 0 ? slab : 1);
-  const int64_t tasks = (outer + per - 1) / per;
-  if (outer * slab < kParallelMin / 4 || tasks <= 1 || ctx.pool.num_threads() <= 1 ||
-      runtime::ThreadPool::in_parallel_region()) {
-    for (int64_t o = 0; o < outer; ++o) fn(o);
-    return;
-  }
-  ctx.pool.parallel_for(tasks, [&](int64_t t, int) {
-    const int64_t end = (t + 1) * per < outer ? (t + 1) * per : outer;
-    for (int64_t o = t * per; o < end; ++o) fn(o);
-  });
-}
-
-}  // namespace
-
 void nll_loss_f32(runtime::Context& ctx, int64_t outer, int64_t classes, int64_t inner, const float* logp,
                   const int32_t* target, const float* weight, double ignore_index, double smoothing, float* loss,
                   float* wsum) noexcept {

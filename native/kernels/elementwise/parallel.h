@@ -29,6 +29,24 @@ void for_chunks(runtime::Context& ctx, int64_t n, int64_t min_parallel, F&& fn) 
   });
 }
 
+// fn(o) for every slab o in [0, outer) of `slab` elements each: whole slabs per task, about kChunk elements
+// per task; small problems stay on the calling thread.
+template <typename F>
+void for_slabs(runtime::Context& ctx, int64_t outer, int64_t slab, F&& fn) noexcept {
+  if (outer <= 0 || slab <= 0) return;
+  const int64_t per = slab >= kChunk ? 1 : kChunk / slab;
+  const int64_t tasks = (outer + per - 1) / per;
+  if (outer * slab < kParallelMin / 4 || tasks == 1 || ctx.pool.num_threads() <= 1 ||
+      runtime::ThreadPool::in_parallel_region()) {
+    for (int64_t o = 0; o < outer; ++o) fn(o);
+    return;
+  }
+  ctx.pool.parallel_for(tasks, [&](int64_t t, int) {
+    const int64_t end = (t + 1) * per < outer ? (t + 1) * per : outer;
+    for (int64_t o = t * per; o < end; ++o) fn(o);
+  });
+}
+
 template <typename T>
 inline T* offset(T* p, int64_t i) noexcept {
   return p == nullptr ? nullptr : p + i;

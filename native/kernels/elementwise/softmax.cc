@@ -15,23 +15,6 @@ namespace {
 
 using runtime::Isa;
 
-template <typename Slab>
-void for_slabs(runtime::Context& ctx, int64_t outer, int64_t slab, Slab&& fn) {
-  if (outer == 0 || slab == 0) return;
-  // Whole slabs per task, about kChunk elements each; small problems stay on the calling thread.
-  const int64_t per = slab >= kChunk ? 1 : kChunk / slab;
-  const int64_t tasks = (outer + per - 1) / per;
-  const bool small = outer * slab < kParallelMin / 4;
-  if (small || tasks == 1 || ctx.pool.num_threads() <= 1 || runtime::ThreadPool::in_parallel_region()) {
-    for (int64_t o = 0; o < outer; ++o) fn(o);
-    return;
-  }
-  ctx.pool.parallel_for(tasks, [&](int64_t t, int) {
-    const int64_t end = (t + 1) * per < outer ? (t + 1) * per : outer;
-    for (int64_t o = t * per; o < end; ++o) fn(o);
-  });
-}
-
 }  // namespace
 
 void softmax_f32(runtime::Context& ctx, bool log, int64_t outer, int64_t dim, int64_t inner, const float* x,
