@@ -3,6 +3,16 @@ import { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplu
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
+function finite(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`nodegrad.${op}: expected ${name} to be a finite number, got ${String(v)}`);
+  return v;
+}
+
+function checkDim(op: string, dim: unknown): number {
+  if (!Number.isInteger(dim)) throw new RangeError(`nodegrad.${op}: expected dim to be an integer, got ${String(dim)}`);
+  return dim as number;
+}
+
 /** max(x, 0). */
 export class ReLU extends Module {
   override forward(x: Tensor): Tensor {
@@ -14,6 +24,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    finite('LeakyReLU', 'negativeSlope', negativeSlope);
   }
 
   override forward(x: Tensor): Tensor {
@@ -29,6 +40,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    finite('ELU', 'alpha', alpha);
   }
 
   override forward(x: Tensor): Tensor {
@@ -44,6 +56,7 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
+    if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`nodegrad.GELU: expected approximate 'none' or 'tanh', got ${String(approximate)}`);
   }
 
   override forward(x: Tensor): Tensor {
@@ -78,6 +91,8 @@ export class SiLU extends Module {
 export class Softplus extends Module {
   constructor(readonly beta = 1, readonly threshold = 20) {
     super();
+    if (finite('Softplus', 'beta', beta) === 0) throw new RangeError('nodegrad.Softplus: expected beta to be nonzero, got 0');
+    finite('Softplus', 'threshold', threshold);
   }
 
   override forward(x: Tensor): Tensor {
@@ -93,6 +108,7 @@ export class Softplus extends Module {
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
+    checkDim('Softmax', dim);
   }
 
   override forward(x: Tensor): Tensor {
@@ -108,6 +124,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();
+    checkDim('LogSoftmax', dim);
   }
 
   override forward(x: Tensor): Tensor {
