@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Writes the PyTorch interop fixtures in test/fixtures/ (run with Debian's python3-torch 1.13:
-`/usr/bin/python3 scripts/make_fixtures.py`). The output is deterministic and committed, so tests need
-no Python.
+`/usr/bin/python3 scripts/make_fixtures.py`). The output is committed, so tests need no Python; it is
+deterministic on one machine, but PyTorch's float32 results may differ in the last bit on another CPU (so
+regenerate only the files you change).
 
 For each model <name>: <name>.safetensors holds exactly model.state_dict() (PyTorch's key names, shapes
 and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode. optim.safetensors
-holds 3-step optimizer trajectories on fixed gradients, schedulers.safetensors learning-rate traces; their
-configurations are JSON in __metadata__. safetensors is written by hand (Debian has no package for it).
+holds 3-step optimizer trajectories on fixed gradients, schedulers.safetensors learning-rate traces,
+losses.safetensors each loss module's value and input gradient; their configurations are JSON in
+__metadata__. safetensors is written by hand (Debian has no package for it).
 """
 import json
 import os
@@ -192,9 +194,51 @@ def schedulers():
     save(os.path.join(OUT, 'schedulers.safetensors'), tensors)
 
 
+LOSSES = {
+    'ce': ('CrossEntropyLoss', {}, 'logits', 'classes'),
+    'ce_weight_smoothing_ignore': ('CrossEntropyLoss', {'weight': 'class_weight', 'label_smoothing': 0.1, 'ignore_index': 2}, 'logits', 'classes'),
+    'ce_spatial_sum': ('CrossEntropyLoss', {'reduction': 'sum', 'weight': 'class_weight3'}, 'logits4', 'classes4'),
+    'ce_none_smoothing': ('CrossEntropyLoss', {'reduction': 'none', 'label_smoothing': 0.2}, 'logits', 'classes'),
+    'nll_weight_ignore': ('NLLLoss', {'weight': 'class_weight', 'ignore_index': 1}, 'logp', 'classes'),
+    'nll_none': ('NLLLoss', {'reduction': 'none'}, 'logp', 'classes'),
+    'mse': ('MSELoss', {}, 'x', 'y'),
+    'l1_sum': ('L1Loss', {'reduction': 'sum'}, 'x', 'y'),
+    'smooth_l1': ('SmoothL1Loss', {'beta': 0.5}, 'x', 'y'),
+    'smooth_l1_beta0_none': ('SmoothL1Loss', {'beta': 0.0, 'reduction': 'none'}, 'x', 'y'),
+    'huber': ('HuberLoss', {'delta': 0.7}, 'x', 'y'),
+    'bce_weight': ('BCELoss', {'weight': 'elem_weight'}, 'prob', 'soft_target'),
+    'bce_logits_weight_sum': ('BCEWithLogitsLoss', {'weight': 'elem_weight', 'reduction': 'sum'}, 'x', 'soft_target'),
+}
+
+
+def losses():
+    """Each loss module on float64 inputs: its value and the gradient of its sum with respect to the input."""
+    torch.manual_seed(10)
+    f64 = torch.float64
+    logits = torch.randn(5, 4, dtype=f64)
+    inputs = {
+        'logits': logits, 'classes': torch.tensor([0, 3, 2, 1, 2]), 'logp': torch.log_softmax(logits, 1),
+        'logits4': torch.randn(2, 3, 2, 2, dtype=f64), 'classes4': torch.randint(0, 3, (2, 2, 2)),
+        'x': 2 * torch.randn(3, 4, dtype=f64), 'y': torch.randn(3, 4, dtype=f64),
+        'prob': 0.01 + 0.98 * torch.rand(3, 4, dtype=f64), 'soft_target': torch.rand(3, 4, dtype=f64),
+        'class_weight': torch.tensor([1.0, 2.0, 0.5, 1.5], dtype=f64), 'class_weight3': torch.tensor([0.3, 1.0, 2.0], dtype=f64),
+        'elem_weight': 0.5 + torch.rand(4, dtype=f64),
+    }
+    tensors = dict(inputs)
+    for name, (cls, opts, inp, tgt) in LOSSES.items():
+        kwargs = {k: inputs[v] if k == 'weight' else v for k, v in opts.items()}
+        x = inputs[inp].clone().requires_grad_(True)
+        out = getattr(nn, cls)(**kwargs)(x, inputs[tgt])
+        out.sum().backward()
+        tensors[name] = out.detach()
+        tensors[name + '.grad'] = x.grad
+    save(os.path.join(OUT, 'losses.safetensors'), tensors, {'configs': json.dumps(LOSSES)})
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
     models()
     optimizers()
     schedulers()
+    losses()

@@ -6,8 +6,18 @@ import {
   bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss,
   type Reduction,
 } from '../ops/loss.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { Module } from './module.js';
+
+function checkIgnoreIndex(op: string, v: unknown): number {
+  if (!Number.isInteger(v)) throw new RangeError(`nodegrad.${op}: expected ignoreIndex to be an integer, got ${String(v)}`);
+  return v as number;
+}
+
+function checkReal(op: string, name: string, v: unknown, ok: (x: number) => boolean, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new RangeError(`nodegrad.${op}: expected ${name} ${what}, got ${String(v)}`);
+  return v;
+}
 
 export interface LossOptions {
   reduction?: Reduction;
@@ -40,7 +50,9 @@ abstract class WeightedLoss extends Loss {
 
   constructor(options: WeightedLossOptions = {}) {
     super(options);
-    this.registerBuffer('weight', options.weight ?? null);
+    const w = options.weight ?? null;
+    if (w !== null && !(w instanceof Tensor)) throw new TypeError(`nodegrad.${this.constructor.name}: expected weight to be a Tensor or null, got ${typeof w}`);
+    this.registerBuffer('weight', w);
   }
 }
 
@@ -56,8 +68,8 @@ export class CrossEntropyLoss extends WeightedLoss {
 
   constructor(options: CrossEntropyLossOptions = {}) {
     super(options);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    this.labelSmoothing = options.labelSmoothing ?? 0;
+    this.ignoreIndex = checkIgnoreIndex('CrossEntropyLoss', options.ignoreIndex ?? -100);
+    this.labelSmoothing = checkReal('CrossEntropyLoss', 'labelSmoothing', options.labelSmoothing ?? 0, (x) => x >= 0 && x <= 1, 'in [0, 1]');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -71,7 +83,7 @@ export class NLLLoss extends WeightedLoss {
 
   constructor(options: WeightedLossOptions & { ignoreIndex?: number } = {}) {
     super(options);
-    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.ignoreIndex = checkIgnoreIndex('NLLLoss', options.ignoreIndex ?? -100);
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -99,7 +111,7 @@ export class SmoothL1Loss extends Loss {
 
   constructor(options: LossOptions & { beta?: number } = {}) {
     super(options);
-    this.beta = options.beta ?? 1;
+    this.beta = checkReal('SmoothL1Loss', 'beta', options.beta ?? 1, (x) => x >= 0, '>= 0');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -113,7 +125,7 @@ export class HuberLoss extends Loss {
 
   constructor(options: LossOptions & { delta?: number } = {}) {
     super(options);
-    this.delta = options.delta ?? 1;
+    this.delta = checkReal('HuberLoss', 'delta', options.delta ?? 1, (x) => x > 0, '> 0');
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {

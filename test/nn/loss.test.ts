@@ -1,8 +1,13 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadWithMetadata } from '../../lib/io/state.js';
+import * as nn from '../../lib/nn/index.js';
 import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, functional as F,
 } from '../../lib/nn/index.js';
 import { randn, rand, tensor } from '../../lib/ops/creation.js';
+import type { Tensor } from '../../lib/tensor.js';
+import { repoRoot } from '../helpers/child.js';
 import { expectBitwise, expectClose } from '../helpers/close.js';
 
 describe('loss modules', () => {
@@ -45,4 +50,41 @@ describe('loss modules', () => {
     expect(() => new MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction/);
     expect(new L1Loss({ reduction: 'sum' }).toString()).toBe("L1Loss(reduction='sum')");
   });
+});
+
+describe('loss modules reproduce PyTorch (float64 values and input gradients, scripts/make_fixtures.py)', () => {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'losses.safetensors');
+  const { dict: io, metadata } = loadWithMetadata(file);
+  const configs = JSON.parse(metadata!.configs) as Record<string, [string, Record<string, unknown>, string, string]>;
+  const camel = (k: string) => k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  for (const [name, [cls, opts, input, target]] of Object.entries(configs)) {
+    it(`${name}: ${cls}(${JSON.stringify(opts)})`, () => {
+      const options = Object.fromEntries(Object.entries(opts).map(([k, v]) => [camel(k), k === 'weight' ? io[v as string] : v]));
+      const Loss = (nn as unknown as Record<string, new (o: object) => { forward(a: Tensor, b: Tensor): Tensor }>)[cls];
+      const x = io[input].detach().requiresGrad_();
+      const out = new Loss(options).forward(x, io[target]);
+      const want = io[name];
+      expect(out.shape).toEqual(want.shape);
+      expectClose(out.data, want.data, (i) => 1e-13 * Math.max(1, Math.abs(want.data[i])), name);
+      out.sum().backward();
+      const g = io[`${name}.grad`];
+      expectClose(x.grad!.data, g.data, (i) => 1e-13 * Math.max(1, Math.abs(g.data[i])), `${name} grad`);
+    });
+  }
+});
+
+describe('loss module options are checked in the constructor', () => {
+  const bad: Array<[string, () => unknown, typeof RangeError, RegExp]> = [
+    ['labelSmoothing 1.5', () => new CrossEntropyLoss({ labelSmoothing: 1.5 }), RangeError, /^nodegrad\.CrossEntropyLoss: expected labelSmoothing in \[0, 1\]/],
+    ['ignoreIndex 0.5', () => new NLLLoss({ ignoreIndex: 0.5 }), RangeError, /^nodegrad\.NLLLoss: expected ignoreIndex to be an integer/],
+    ['negative beta', () => new SmoothL1Loss({ beta: -1 }), RangeError, /^nodegrad\.SmoothL1Loss: expected beta >= 0/],
+    ['delta 0', () => new HuberLoss({ delta: 0 }), RangeError, /^nodegrad\.HuberLoss: expected delta > 0/],
+    ['weight not a tensor', () => new BCELoss({ weight: [1, 2] as unknown as Tensor }), TypeError, /^nodegrad\.BCELoss: expected weight to be a Tensor/],
+  ];
+  for (const [name, make, cls, message] of bad) {
+    it(name, () => {
+      expect(make).toThrow(cls);
+      expect(make).toThrow(message);
+    });
+  }
 });
