@@ -26,6 +26,18 @@ function single(op: string, name: string, v: number, min: number): number {
   return v;
 }
 
+function flag(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`nodegrad.${op}: expected ${name} to be a boolean, got ${String(v)}`);
+  return v;
+}
+
+/** PyTorch's pooling rule: padding at most half the kernel on each axis. */
+function poolPadding(op: string, padding: Pair, kernel: [number, number]): [number, number] {
+  const p = pair(op, 'padding', padding, 0);
+  if (p.some((x, i) => x > Math.floor(kernel[i] / 2))) throw new RangeError(`nodegrad.${op}: expected padding at most half the kernel size ${showPool(kernel)}, got ${showPool(p)}`);
+  return p;
+}
+
 const show = (v: readonly number[]) => (v.length === 1 ? `${v[0]}` : `(${v.join(', ')})`);
 /** Pooling prints a square pair as one number, as PyTorch does for scalar arguments. */
 const showPool = (v: readonly number[]) => (v.every((x) => x === v[0]) ? `${v[0]}` : show(v));
@@ -51,6 +63,7 @@ abstract class ConvBase extends Module {
     single(op, 'inChannels', inChannels, 1);
     single(op, 'outChannels', outChannels, 1);
     single(op, 'groups', groups, 1);
+    flag(op, 'bias', bias);
     if (inChannels % groups !== 0 || outChannels % groups !== 0) {
       throw new RangeError(`nodegrad.${op}: expected inChannels (${inChannels}) and outChannels (${outChannels}) divisible by groups (${groups})`);
     }
@@ -155,9 +168,9 @@ export class MaxPool2d extends Module {
     super();
     this.kernelSize = pair('MaxPool2d', 'kernelSize', kernelSize, 1);
     this.stride = options.stride == null ? this.kernelSize : pair('MaxPool2d', 'stride', options.stride, 1);
-    this.padding = pair('MaxPool2d', 'padding', options.padding ?? 0, 0);
+    this.padding = poolPadding('MaxPool2d', options.padding ?? 0, this.kernelSize);
     this.dilation = pair('MaxPool2d', 'dilation', options.dilation ?? 1, 1);
-    this.ceilMode = options.ceilMode ?? false;
+    this.ceilMode = flag('MaxPool2d', 'ceilMode', options.ceilMode ?? false);
   }
 
   override forward(x: Tensor): Tensor {
@@ -181,9 +194,9 @@ export class AvgPool2d extends Module {
     super();
     this.kernelSize = pair('AvgPool2d', 'kernelSize', kernelSize, 1);
     this.stride = options.stride == null ? this.kernelSize : pair('AvgPool2d', 'stride', options.stride, 1);
-    this.padding = pair('AvgPool2d', 'padding', options.padding ?? 0, 0);
-    this.ceilMode = options.ceilMode ?? false;
-    this.countIncludePad = options.countIncludePad ?? true;
+    this.padding = poolPadding('AvgPool2d', options.padding ?? 0, this.kernelSize);
+    this.ceilMode = flag('AvgPool2d', 'ceilMode', options.ceilMode ?? false);
+    this.countIncludePad = flag('AvgPool2d', 'countIncludePad', options.countIncludePad ?? true);
   }
 
   override forward(x: Tensor): Tensor {

@@ -54,8 +54,7 @@ function fan(t: Tensor, mode: FanMode): number {
 /** Fills with U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
   const d = target('uniform_', t);
-  finite('uniform_', 'a', a);
-  finite('uniform_', 'b', b);
+  if (finite('uniform_', 'a', a) > finite('uniform_', 'b', b)) throw new RangeError(`nodegrad.init.uniform_: expected a <= b, got a = ${a} and b = ${b}`);
   for (let i = 0; i < d.length; i++) d[i] = a + (b - a) * generator.next();
   return t;
 }

@@ -66,6 +66,7 @@ export class Identity extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    if (!Number.isInteger(startDim) || !Number.isInteger(endDim)) throw new RangeError(`nodegrad.Flatten: expected startDim and endDim to be integers, got ${String(startDim)} and ${String(endDim)}`);
   }
 
   override forward(x: Tensor): Tensor {

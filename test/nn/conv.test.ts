@@ -50,4 +50,27 @@ describe('convolution layers', () => {
     expect(new AvgPool2d(2).forward(t).item()).toBe(2.5);
     expect(new MaxPool2d(2).toString()).toBe('MaxPool2d(kernelSize=2, stride=2, padding=0, dilation=1, ceilMode=false)');
   });
+
+  it('hand-computed: a 2×2 kernel over a 3×3 image, and a 1-D kernel with stride and padding', () => {
+    const m = new Conv2d(1, 1, 2, { dtype: 'float64' });
+    m.weight.data.set([1, 2, 3, 4]);
+    m.bias!.data.set([0.5]);
+    const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], { dtype: 'float64' });
+    // out[i][j] = x[i][j] + 2x[i][j+1] + 3x[i+1][j] + 4x[i+1][j+1] + 0.5
+    expect(m.forward(x).toArray()).toEqual([[[[37.5, 47.5], [67.5, 77.5]]]]);
+    const c = new Conv1d(1, 1, 3, { stride: 2, padding: 1, bias: false, dtype: 'float64' });
+    c.weight.data.set([1, -1, 2]);
+    // Padded input [0, 1, 2, 3, 4, 0]: windows at 0, 2 → 0 − 1 + 4, 2 − 3 + 8.
+    expect(c.forward(tensor([[[1, 2, 3, 4]]], { dtype: 'float64' })).toArray()).toEqual([[[3, 7]]]);
+  });
+
+  it('pooling options are checked in the constructor', () => {
+    expect(() => new MaxPool2d(3, { padding: 2 })).toThrow(/^nodegrad\.MaxPool2d: expected padding at most half the kernel size 3, got 2/);
+    expect(() => new AvgPool2d([2, 4], { padding: [1, 3] })).toThrow(RangeError);
+    expect(() => new AvgPool2d(2, { countIncludePad: 1 as unknown as boolean })).toThrow(/^nodegrad\.AvgPool2d: expected countIncludePad to be a boolean/);
+    expect(() => new MaxPool2d(2, { ceilMode: 'yes' as unknown as boolean })).toThrow(TypeError);
+    expect(() => new MaxPool2d(2, { stride: 0 })).toThrow(/stride/);
+    expect(() => new AdaptiveAvgPool2d(0)).toThrow(/outputSize/);
+    expect(() => new Conv2d(1, 1, 3, { bias: 0 as unknown as boolean })).toThrow(/^nodegrad\.Conv2d: expected bias to be a boolean/);
+  });
 });

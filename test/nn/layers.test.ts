@@ -105,12 +105,38 @@ describe('BatchNorm', () => {
     expect(bn.numBatchesTracked).toBe(2);
   });
 
+  it('BatchNorm1d over [N, C, L] normalises per channel over N and L', () => {
+    const r = rng(8);
+    const [N, C, L] = [4, 3, 5];
+    const bn = new BatchNorm1d(C, { dtype: 'float64' });
+    const x = tensor(r.f32(N * C * L, -3, 3), { shape: [N, C, L], dtype: 'float64' });
+    const { mean, varB } = channelStats(x.data, N, C, L);
+    const ref: number[] = [];
+    for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let l = 0; l < L; l++) ref.push((x.data[(n * C + c) * L + l] - mean[c]) / Math.sqrt(varB[c] + 1e-5));
+    expectClose(bn.forward(x).data, ref, 1e-12);
+    expectClose(bn.runningVar!.data, varB.map((v) => 0.9 + (0.1 * v * N * L) / (N * L - 1)), 1e-15);
+  });
+
+  it("affine false and trackRunningStats false: PyTorch's state dict keys and batch statistics in eval", () => {
+    expect(Object.keys(new BatchNorm2d(3, { affine: false }).stateDict())).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
+    const free = new BatchNorm1d(2, { trackRunningStats: false, dtype: 'float64' });
+    expect(Object.keys(free.stateDict())).toEqual(['weight', 'bias']);
+    free.eval();
+    const y = free.forward(tensor([[1, 10], [3, 30]], { dtype: 'float64' })).data;
+    // Batch statistics even in eval: each column becomes ∓1/√(1 + eps/var).
+    expectClose(y, [-1 / Math.sqrt(1 + 1e-5), -1 / Math.sqrt(1 + 1e-5 / 100), 1 / Math.sqrt(1 + 1e-5), 1 / Math.sqrt(1 + 1e-5 / 100)], 1e-15);
+    expect(free.numBatchesTracked).toBe(0);
+    expect(new BatchNorm1d(2).toString()).toBe('BatchNorm1d(2, eps=0.00001, momentum=0.1, affine=true, trackRunningStats=true)');
+  });
+
   it('checks shapes and refuses one value per channel in training', () => {
     const bn = new BatchNorm1d(3);
     expect(() => bn.forward(zeros(4, 2))).toThrow(/3 channels/);
     expect(() => bn.forward(zeros(4, 3, 2, 2))).toThrow(/rank 2 or 3/);
     expect(() => bn.forward(zeros(1, 3))).toThrow(/more than 1 value per channel/);
     expect(() => new BatchNorm2d(0)).toThrow(RangeError);
+    expect(() => new BatchNorm2d(2, { momentum: 1.5 })).toThrow(/momentum/);
+    expect(() => new BatchNorm2d(2, { eps: 0 })).toThrow(/eps/);
   });
 
   it('gradients through batch statistics match finite differences (float64)', () => {
@@ -175,6 +201,8 @@ describe('LayerNorm, Embedding, Dropout, Flatten', () => {
   it('Flatten keeps the batch dim', () => {
     expect(new Flatten().forward(zeros(2, 3, 4, 5)).shape).toEqual([2, 60]);
     expect(new Flatten(0).forward(zeros(2, 3)).shape).toEqual([6]);
+    expect(new Flatten(1, 2).forward(zeros(2, 3, 4, 5)).shape).toEqual([2, 12, 5]);
+    expect(() => new Flatten(0.5)).toThrow(/^nodegrad\.Flatten: expected startDim and endDim to be integers/);
   });
 });
 
@@ -212,6 +240,26 @@ describe('nn.init', () => {
     expect(Array.from(init.ones_(zeros(2)).data)).toEqual([1, 1]);
     expect(() => init.normal_(zeros(2), 0, -1)).toThrow(RangeError);
     expect(() => init.uniform_(3 as unknown as Tensor)).toThrow(TypeError);
+    expect(() => init.uniform_(zeros(2), 1, 0)).toThrow(/^nodegrad\.init\.uniform_: expected a <= b/);
+    expect(Array.from(init.zeros_(init.ones_(zeros(3))).data)).toEqual([0, 0, 0]);
+  });
+
+  it('every random initialiser is reproducible from a seeded generator', () => {
+    const fills: Array<(t: Tensor, g: Generator) => Tensor> = [
+      (t, g) => init.uniform_(t, -1, 1, g), (t, g) => init.normal_(t, 0, 1, g), (t, g) => init.xavierUniform_(t, 1, g),
+      (t, g) => init.xavierNormal_(t, 1, g), (t, g) => init.kaimingUniform_(t, { generator: g }), (t, g) => init.kaimingNormal_(t, { generator: g }),
+    ];
+    for (const fill of fills) {
+      const a = fill(zeros(6, 5), new Generator(42)).data;
+      expectBitwise(fill(zeros(6, 5), new Generator(42)).data, a);
+      expect(Array.from(fill(zeros(6, 5), new Generator(43)).data)).not.toEqual(Array.from(a));
+    }
+  });
+
+  it("kaiming's defaults are PyTorch's: a = 0, fan in, leaky_relu (gain √(2/(1 + 0²)) = √2)", () => {
+    const t = init.kaimingNormal_(zeros(400, 50), { generator: new Generator(5) });
+    expect(stats(t).sd).toBeCloseTo(Math.SQRT2 / Math.sqrt(50), 2);
+    expect(stats(init.kaimingUniform_(zeros(400, 50), { generator: new Generator(5) })).max).toBeLessThanOrEqual(Math.sqrt(3) * Math.SQRT2 / Math.sqrt(50));
   });
 });
 
