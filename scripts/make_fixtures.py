@@ -10,12 +10,15 @@ holds 3-step optimizer trajectories on fixed gradients, schedulers.safetensors l
 losses.safetensors each loss module's value and input gradient; their configurations are JSON in
 __metadata__. safetensors is written by hand (Debian has no package for it).
 """
+import inspect
 import json
 import os
 import struct
+import sys
 
 import torch
 from torch import nn
+from torch.optim.optimizer import required
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
 DTYPES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64'}
@@ -153,7 +156,21 @@ def optimizers():
             opt.step()
             steps.append(p.detach().clone())
         tensors[name] = torch.stack(steps)
-    save(os.path.join(OUT, 'optim.safetensors'), tensors, {'configs': json.dumps({k: v[1] for k, v in OPTIMIZERS.items()})})
+    save(os.path.join(OUT, 'optim.safetensors'), tensors, {
+        'configs': json.dumps({k: v[1] for k, v in OPTIMIZERS.items()}),
+        'defaults': json.dumps(optimizer_defaults()),
+    })
+
+
+def optimizer_defaults():
+    """Each optimizer's documented hyper-parameter defaults (SGD's lr is required in 1.13, so absent)."""
+    implementation = {'params', 'self', 'foreach', 'capturable', 'differentiable', 'fused'}
+    out = {}
+    for cls in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop, torch.optim.Adagrad):
+        sig = inspect.signature(cls.__init__).parameters.values()
+        out[cls.__name__] = {p.name: list(p.default) if isinstance(p.default, tuple) else p.default
+                             for p in sig if p.name not in implementation and p.default is not required}
+    return out
 
 
 def schedulers():
@@ -236,9 +253,9 @@ def losses():
 
 
 if __name__ == '__main__':
+    # `make_fixtures.py optimizers losses` writes only those groups (default: all).
+    groups = {'models': models, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
-    models()
-    optimizers()
-    schedulers()
-    losses()
+    for name in sys.argv[1:] or groups:
+        groups[name]()

@@ -1,6 +1,6 @@
 /** Adam and AdamW. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { checkFlag, checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState, withDefaults } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -10,6 +10,8 @@ export interface AdamOptions {
   amsgrad: boolean;
   maximize: boolean;
 }
+
+const ADAM_DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
 
 function zerosLike(p: FloatArray): FloatArray {
   return new (p.constructor as Float32ArrayConstructor)(p.length);
@@ -24,7 +26,7 @@ function zerosLike(p: FloatArray): FloatArray {
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super(params, withDefaults(new.target.name, ADAM_DEFAULTS, options));
   }
 
   protected override validate(g: AdamOptions, op: string): void {
@@ -34,6 +36,8 @@ export class Adam extends Optimizer<AdamOptions> {
     checkNumber(op, 'betas[1]', g.betas[1], 0, false, 1, true);
     checkNumber(op, 'eps', g.eps, 0, true);
     checkNumber(op, 'weightDecay', g.weightDecay, 0);
+    checkFlag(op, 'amsgrad', g.amsgrad);
+    checkFlag(op, 'maximize', g.maximize);
   }
 
   protected update(g: ParamGroup<AdamOptions>, p: FloatArray, grad: FloatArray, state: ParamState): void {
@@ -41,8 +45,9 @@ export class Adam extends Optimizer<AdamOptions> {
       state.step = 0;
       state.expAvg = zerosLike(p);
       state.expAvgSq = zerosLike(p);
-      if (g.amsgrad) state.maxExpAvgSq = zerosLike(p);
     }
+    // Created when first needed, so amsgrad may be switched on for a group after its first step.
+    if (g.amsgrad) state.maxExpAvgSq ??= zerosLike(p);
     const step = (state.step as number) + 1;
     state.step = step;
     const vmax = g.amsgrad ? (state.maxExpAvgSq as FloatArray) : null;
@@ -61,7 +66,7 @@ export class Adam extends Optimizer<AdamOptions> {
  */
 export class AdamW extends Adam {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { weightDecay: 0.01, ...options });
+    super(params, withDefaults('AdamW', { ...ADAM_DEFAULTS, weightDecay: 0.01 }, options));
   }
 
   protected override isDecoupled(): boolean {

@@ -1,7 +1,7 @@
 /** OneCycleLR (per-batch warm-up then annealing, with inverse momentum) and ReduceLROnPlateau. */
 import { LRScheduler, type SchedulerState } from './lr_scheduler.js';
 import type { BaseOptions, Optimizer } from './optimizer.js';
-import { checkNumber } from './optimizer.js';
+import { checkFlag, checkNumber } from './optimizer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyOptimizer = Optimizer<BaseOptions & Record<string, any>>;
@@ -62,6 +62,10 @@ export class OneCycleLR extends LRScheduler {
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new RangeError(`${op}: expected annealStrategy to be 'cos' or 'linear', got ${String(annealStrategy)}`);
     checkNumber(op, 'divFactor', divFactor, 0, true);
     checkNumber(op, 'finalDivFactor', finalDivFactor, 0, true);
+    checkNumber(op, 'baseMomentum', baseMomentum, 0, false, 1);
+    checkNumber(op, 'maxMomentum', maxMomentum, 0, false, 1);
+    checkFlag(op, 'cycleMomentum', cycleMomentum);
+    checkFlag(op, 'threePhase', threePhase);
     this.annealStrategy = annealStrategy;
     const T = this.totalSteps;
     this.phases = threePhase

@@ -53,6 +53,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const own = new Set<Param>();
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new TypeError(`${op}: expected params[${i}] to be a Tensor, got ${p === null ? 'null' : typeof p}`);
+      if (!p.isLeaf) throw new RangeError(`${op}: expected params[${i}] to be a leaf tensor (it is the result of an op; optimize the tensors it was computed from)`);
       if (!p.isContiguous()) throw new RangeError(`${op}: expected params[${i}] to be a dense tensor (a strided view cannot be updated in place)`);
       if (seen.has(p)) throw new RangeError(`${op}: expected each parameter in one group only, but params[${i}] is already in another group`);
       if (own.has(p)) throw new RangeError(`${op}: expected each parameter once, but params[${i}] appears twice in the group`);
@@ -184,6 +185,23 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
 function isGroup(x: unknown): x is { params: Iterable<unknown> } {
   return x !== null && typeof x === 'object' && 'params' in x && !('shape' in x);
+}
+
+/**
+ * The defaults with the caller's options over them. An option the optimizer does not have is a TypeError,
+ * as a misspelt keyword is in PyTorch (it would otherwise be silently ignored).
+ */
+export function withDefaults<O extends object>(op: string, defaults: O, options: Partial<O>): O {
+  if (options === null || typeof options !== 'object') throw new TypeError(`nodegrad.${op}: expected options to be an object, got ${options === null ? 'null' : typeof options}`);
+  for (const k of Object.keys(options)) {
+    if (!(k in defaults)) throw new TypeError(`nodegrad.${op}: unknown option '${k}' (expected one of ${Object.keys(defaults).join(', ')})`);
+  }
+  return { ...defaults, ...options };
+}
+
+/** Throws TypeError unless `value` is a boolean. */
+export function checkFlag(op: string, name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new TypeError(`${op}: expected ${name} to be a boolean, got ${String(value)}`);
 }
 
 /** Throws RangeError unless `value` is a finite number ≥ `min` (or > `min` when `strict`). */

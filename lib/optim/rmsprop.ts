@@ -1,6 +1,6 @@
 /** RMSprop and Adagrad. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { checkFlag, checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState, withDefaults } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -27,7 +27,7 @@ function zerosLike(p: FloatArray, value = 0): FloatArray {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+    super(params, withDefaults(new.target.name, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options));
   }
 
   protected override validate(g: RMSpropOptions, op: string): void {
@@ -36,15 +36,18 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkNumber(op, 'eps', g.eps, 0, true);
     checkNumber(op, 'weightDecay', g.weightDecay, 0);
     checkNumber(op, 'momentum', g.momentum, 0);
+    checkFlag(op, 'centered', g.centered);
+    checkFlag(op, 'maximize', g.maximize);
   }
 
   protected update(g: ParamGroup<RMSpropOptions>, p: FloatArray, grad: FloatArray, state: ParamState): void {
     if (state.step === undefined) {
       state.step = 0;
       state.squareAvg = zerosLike(p);
-      if (g.momentum > 0) state.momentumBuffer = zerosLike(p);
-      if (g.centered) state.gradAvg = zerosLike(p);
     }
+    // Created when first needed: a scheduler (OneCycleLR) may turn momentum on after the first step.
+    if (g.momentum > 0) state.momentumBuffer ??= zerosLike(p);
+    if (g.centered) state.gradAvg ??= zerosLike(p);
     state.step = (state.step as number) + 1;
     kernelsFor(p).rmspropUpdate(p, grad, state.squareAvg as FloatArray, g.centered ? (state.gradAvg as FloatArray) : null,
       g.momentum > 0 ? (state.momentumBuffer as FloatArray) : null, g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, g.maximize);
@@ -67,7 +70,7 @@ export interface AdagradOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+    super(params, withDefaults(new.target.name, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options));
   }
 
   protected override validate(g: AdagradOptions, op: string): void {
@@ -76,6 +79,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkNumber(op, 'weightDecay', g.weightDecay, 0);
     checkNumber(op, 'initialAccumulatorValue', g.initialAccumulatorValue, 0);
     checkNumber(op, 'eps', g.eps, 0, true);
+    checkFlag(op, 'maximize', g.maximize);
   }
 
   protected update(g: ParamGroup<AdagradOptions>, p: FloatArray, grad: FloatArray, state: ParamState): void {

@@ -1,6 +1,6 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and coupled weight decay. */
 import type { FloatArray } from '../backend/types.js';
-import { checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { checkFlag, checkNumber, kernelsFor, Optimizer, type ParamGroup, type ParamsArg, type ParamState, withDefaults } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -20,7 +20,7 @@ export interface SGDOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super(params, withDefaults(new.target.name, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, options));
   }
 
   protected override validate(g: SGDOptions, op: string): void {
@@ -28,6 +28,8 @@ export class SGD extends Optimizer<SGDOptions> {
     checkNumber(op, 'momentum', g.momentum, 0);
     checkNumber(op, 'dampening', g.dampening, -Infinity);
     checkNumber(op, 'weightDecay', g.weightDecay, 0);
+    checkFlag(op, 'nesterov', g.nesterov);
+    checkFlag(op, 'maximize', g.maximize);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
       throw new RangeError(`${op}: expected momentum > 0 and dampening = 0 with nesterov, got momentum ${g.momentum} and dampening ${g.dampening}`);
     }

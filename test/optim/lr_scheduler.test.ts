@@ -154,6 +154,32 @@ describe('scheduler state', () => {
     expect(sb.getLastLr()).toEqual(sa.getLastLr());
   });
 
+  const resumable: Record<string, (o: SGD) => { step(): void; stateDict(): Record<string, unknown>; loadStateDict(s: Record<string, unknown>): void }> = {
+    StepLR: (o) => new StepLR(o, 2, 0.5),
+    MultiStepLR: (o) => new MultiStepLR(o, [1, 4, 7], 0.3),
+    ExponentialLR: (o) => new ExponentialLR(o, 0.8),
+    CosineAnnealingLR: (o) => new CosineAnnealingLR(o, 6, 0.01),
+    LinearLR: (o) => new LinearLR(o, { startFactor: 0.1, totalIters: 7 }),
+    OneCycleLR: (o) => new OneCycleLR(o, { maxLr: [1, 0.5], totalSteps: 12, threePhase: true }),
+  };
+  for (const [name, make] of Object.entries(resumable)) {
+    it(`${name}: a fresh scheduler given the saved optimizer and scheduler states continues identically`, () => {
+      const a = sgd();
+      const sa = make(a);
+      for (let i = 0; i < 5; i++) sa.step();
+      const saved = JSON.parse(JSON.stringify({ opt: a.stateDict(), sched: sa.stateDict() }));
+      const b = sgd([0.7, 0.7]);
+      const sb = make(b);
+      b.loadStateDict(saved.opt);
+      sb.loadStateDict(saved.sched);
+      for (let i = 0; i < 5; i++) {
+        sa.step();
+        sb.step();
+        expect(b.paramGroups.map((g) => [g.lr, g.momentum])).toEqual(a.paramGroups.map((g) => [g.lr, g.momentum]));
+      }
+    });
+  }
+
   it('ReduceLROnPlateau state round trip', () => {
     const a = sgd([1]);
     const sa = new ReduceLROnPlateau(a, { patience: 2 });
@@ -177,5 +203,13 @@ describe('scheduler state', () => {
     expect(() => new ReduceLROnPlateau(opt, { factor: 1 })).toThrow(/factor/);
     expect(() => new ReduceLROnPlateau(opt, { mode: 'avg' as 'min' })).toThrow(/mode/);
     expect(() => new StepLR(sgd(), 2, 0.1, 5)).toThrow(/initialLr/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 5, maxMomentum: 1.5 })).toThrow(/^nodegrad\.OneCycleLR: expected maxMomentum/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 5, baseMomentum: NaN })).toThrow(/baseMomentum/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 5, threePhase: 1 as unknown as boolean })).toThrow(TypeError);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 5, pctStart: 1.5 })).toThrow(/pctStart/);
+    expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 5, annealStrategy: 'exp' as 'cos' })).toThrow(/annealStrategy/);
+    expect(() => new ReduceLROnPlateau(opt, { patience: -1 })).toThrow(/patience/);
+    expect(() => new ReduceLROnPlateau(opt, { minLr: [0.1] })).toThrow(/2 minLr values/);
+    expect(() => new ReduceLROnPlateau(opt).step(NaN)).toThrow(/metric/);
   });
 });

@@ -189,6 +189,26 @@ describe('Optimizer base', () => {
     expect(a.grad).toBeNull();
   });
 
+  it('refuses a non-leaf tensor as a parameter', () => {
+    const a = new Tensor(new Float32Array([1, 2]), [2]).requiresGrad_();
+    expect(() => new SGD([a.mul(2)])).toThrow(/^nodegrad\.SGD\.addParamGroup: expected params\[0\] to be a leaf tensor/);
+  });
+
+  it('creates a buffer when a scheduler turns an option on after the first step (RMSprop momentum)', () => {
+    const p = param(new Float64Array([1, -1]));
+    const opt = new RMSprop([p], { lr: 0.1, alpha: 0.5 });
+    const g = [0.5, -2];
+    p.grad = new Tensor(Float64Array.from(g), [2]);
+    opt.step();
+    opt.paramGroups[0].momentum = 0.9;
+    const before = Array.from(p.data);
+    opt.step();
+    // v after two steps: 0.5·(0.5·g²) + 0.5·g² = 0.75·g²; the new buffer starts at zero, so b = g/(√v + eps).
+    const want = before.map((x, i) => x - (0.1 * g[i]) / (Math.sqrt(0.75 * g[i] * g[i]) + 1e-8));
+    expectClose(p.data, want, 1e-15);
+    expectClose(opt.state.get(p)!.momentumBuffer as Float64Array, g.map((x) => x / (Math.sqrt(0.75 * x * x) + 1e-8)), 1e-15);
+  });
+
   it('rejects a gradient of another shape', () => {
     const a = param(new Float32Array(2));
     const opt = new SGD([a]);
@@ -264,12 +284,38 @@ describe('hyper-parameter validation', () => {
     ['Adagrad lrDecay < 0', () => new Adagrad(p(), { lrDecay: -1 }), /lrDecay/],
     ['Adagrad initial accumulator < 0', () => new Adagrad(p(), { initialAccumulatorValue: -1 }), /initialAccumulatorValue/],
     ['bad group lr', () => new SGD([{ params: p(), lr: Infinity }]), /lr/],
+    ['RMSprop momentum < 0', () => new RMSprop(p(), { momentum: -0.5 }), /momentum/],
+    ['RMSprop weight decay < 0', () => new RMSprop(p(), { weightDecay: -0.5 }), /weightDecay/],
+    ['Adagrad eps = 0', () => new Adagrad(p(), { eps: 0 }), /eps/],
+    ['Adagrad weight decay < 0', () => new Adagrad(p(), { weightDecay: -1 }), /weightDecay/],
+    ['AdamW weight decay < 0', () => new AdamW(p(), { weightDecay: -0.01 }), /weightDecay/],
+    ['SGD infinite dampening', () => new SGD(p(), { dampening: Infinity }), /dampening/],
+    ['group added later with a bad beta', () => new Adam(p()).addParamGroup({ params: p(), betas: [0.9, 1] }), /betas\[1\]/],
   ];
   for (const [name, make, message] of bad) {
     it(`${name} throws RangeError`, () => {
       expect(make).toThrow(RangeError);
       expect(make).toThrow(message);
       expect(make).toThrow(/^nodegrad\.\w+/);
+    });
+  }
+});
+
+describe('option names and kinds', () => {
+  const p = () => [param(new Float32Array(1))];
+  const bad: Array<[string, () => unknown, RegExp]> = [
+    ['misspelt option', () => new SGD(p(), { momentun: 0.9 } as never), /^nodegrad\.SGD: unknown option 'momentun' \(expected one of lr, momentum, dampening, weightDecay, nesterov, maximize\)/],
+    ['AdamW misspelt option', () => new AdamW(p(), { weight_decay: 0.1 } as never), /^nodegrad\.AdamW: unknown option 'weight_decay'/],
+    ['options not an object', () => new Adagrad(p(), 0.1 as never), /^nodegrad\.Adagrad: expected options to be an object/],
+    ['nesterov a number', () => new SGD(p(), { nesterov: 1 as never, momentum: 0.9 }), /^nodegrad\.SGD\.addParamGroup: expected nesterov to be a boolean/],
+    ['amsgrad a string', () => new Adam(p(), { amsgrad: 'yes' as never }), /expected amsgrad to be a boolean/],
+    ['centered 0', () => new RMSprop(p(), { centered: 0 as never }), /expected centered to be a boolean/],
+    ['maximize null', () => new Adagrad(p(), { maximize: null as never }), /expected maximize to be a boolean/],
+  ];
+  for (const [name, make, message] of bad) {
+    it(`${name} throws TypeError naming it`, () => {
+      expect(make).toThrow(TypeError);
+      expect(make).toThrow(message);
     });
   }
 });
