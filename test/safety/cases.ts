@@ -1,7 +1,8 @@
 /**
  * One valid call per native kernel export, for the suites that treat every binding alike: determinism
  * across thread counts, worker_threads, FP environment, detached/resized/offset/shared buffers. Add an
- * entry when a binding function lands; `uncoveredExports()` lists the ones still missing (shown as todo).
+ * entry when a binding function lands; `uncoveredExports()` lists the ones still missing (a failing test in
+ * buffers.test.ts until it has one).
  */
 import { jsKernels } from '../../lib/backend/js/index.js';
 import type { Rng } from '../helpers/rng.js';

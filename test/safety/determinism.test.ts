@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAddon } from '../../lib/backend/native.js';
 import { rng } from '../helpers/rng.js';
-import { type Addon, bindingCases, digest, runCase, uncoveredExports } from './cases.js';
+import { type Addon, bindingCases, digest, runCase } from './cases.js';
 
 const native = nativeAddon()!;
 const addon = native as unknown as Addon;
@@ -42,7 +42,6 @@ describe('determinism across thread counts {1, 2, 3, 4, 8} and repeated calls', 
       }
     });
   }
-  for (const name of uncoveredExports(addon)) it.todo(`${name}: no case in test/safety/cases.ts yet`);
 });
 
 describe('FP environment untouched by native calls', () => {
