@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { nativeAddon } from '../../lib/backend/native.js';
 import { runChild } from '../helpers/child.js';
 import { bufferScenarios } from './buffer-scenarios.js';
-import { type Addon, uncoveredExports } from './cases.js';
+import { rng } from '../helpers/rng.js';
+import { type Addon, bindingCases, uncoveredExports } from './cases.js';
 
 const addon = nativeAddon() as unknown as Addon;
 
@@ -15,6 +16,13 @@ describe('binding: detached, resized, offset and shared buffers; wrong kinds', (
   for (const s of bufferScenarios(addon)) it(s.name, s.run);
   // A new kernel export fails here until it has a case (and so the whole T8 matrix) in cases.ts.
   it('every kernel export of the addon has a case', () => expect(uncoveredExports(addon)).toEqual([]));
+  // README "Electron and worker threads": no async native calls, so no call can outlive its arguments.
+  it('every binding is synchronous: none returns a Promise', () => {
+    for (const c of bindingCases) {
+      const ret = addon[c.fn](...c.args(rng(5), false)) as { then?: unknown } | undefined;
+      expect(typeof ret?.then, c.label).not.toBe('function');
+    }
+  });
 
   it('every scenario again in a child process: no crash', () => {
     const r = runChild(`
