@@ -2,9 +2,9 @@
 # npm run test:asan [-- vitest args]: builds the addon with AddressSanitizer + UndefinedBehaviorSanitizer into
 # build-asan/ (the regular build/ is left alone) and runs the test suite against it. node itself is not
 # instrumented, so the ASan runtime must be preloaded; leak detection is off because V8 keeps memory for
-# the process lifetime by design (test/safety/workers.test.ts caps ASan's quarantine for its worker-reload
-# memory check, which would otherwise measure the quarantine filling). NODEGRAD_PREBUILD points node-gyp-build (and so every test and child
-# process) at build-asan/build/Release/nodegrad.node.
+# the process lifetime by design. test/safety/workers.test.ts caps ASan's quarantine for its worker-reload
+# memory check, which would otherwise measure the quarantine filling. NODEGRAD_PREBUILD points
+# node-gyp-build (and so every test and child process) at build-asan/build/Release/nodegrad.node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
