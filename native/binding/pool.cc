@@ -105,8 +105,14 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   args.require_length(dy, "dy", call.y_len);
   args.require_length(dx, "dx", call.x_len);
   // The scatter writes dx[plane, index]: every index must lie in its plane (−1 marks an empty window).
+  // One branch-free pass (it vectorises: index + 1 in [0, plane] as unsigned; plane < 2^31); the search
+  // for the first bad index only when there is one.
   const int64_t plane = call.s.h * call.s.w;
+  uint32_t bad = 0;
   for (int64_t i = 0; i < call.y_len; ++i) {
+    bad |= static_cast<uint32_t>(indices[i]) + 1u > static_cast<uint32_t>(plane);
+  }
+  for (int64_t i = 0; bad != 0 && i < call.y_len; ++i) {
     if (indices[i] < -1 || indices[i] >= plane) {
       args.range_error("expected indices in [-1, " + std::to_string(plane) + "), got " + std::to_string(indices[i]) +
                        " at " + std::to_string(i));

@@ -45,6 +45,15 @@ void check(Pool2dShape s, Context& ctx, const char* isa) {
   const size_t xn = s.planes * s.h * s.w, yn = s.planes * s.oh * s.ow;
   std::vector<float> x(xn), y(yn), ry(yn);
   std::vector<int32_t> idx(yn), ridx(yn);
+  // Ties: ±0 and repeated values, so the first of equal taps must win (and keep its sign).
+  for (size_t i = 0; i < xn; ++i) x[i] = (i * 7 % 5) < 2 ? ((i * 7 % 5) == 0 ? -0.0f : 0.0f) : static_cast<float>(i * 7 % 5 == 2);
+  max_pool2d_forward_f32(ctx, s, x.data(), y.data(), idx.data());
+  direct(s, x.data(), ry.data(), ridx.data());
+  if (std::memcmp(y.data(), ry.data(), yn * sizeof(float)) != 0 || idx != ridx) {
+    std::printf("FAIL ties isa=%s k%lldx%lld s%lld w%lld\n", isa, (long long)s.kh, (long long)s.kw, (long long)s.stride_w,
+                (long long)s.w);
+    ++failures;
+  }
   for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.7f);
   for (float special : {NAN, INFINITY, -INFINITY}) {
     for (size_t at = 0; at < xn; ++at) {
@@ -100,8 +109,9 @@ void check_backward(Pool2dShape s, bool include_pad, Context& ctx, const char* i
   for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.7f);
   for (size_t i = 0; i < yn; ++i) dy[i] = i % 5 == 0 ? -0.0f : std::cos(static_cast<float>(i)) * 3.1f;
   max_pool2d_forward_f32(ctx, s, x.data(), y.data(), idx.data());
-  for (int pass = 0; pass < 2; ++pass) {
-    if (pass == 1) idx[yn / 2] = 0;  // an index outside its window (the first element of the plane)
+  for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) idx[yn / 3] = -1;  // an empty window's mark
+    if (pass == 2) idx[yn / 2] = 0;   // an index outside its window (the first element of the plane)
     std::fill(rdx.begin(), rdx.end(), 0.0f);
     for (size_t o = 0; o < yn; ++o) {
       if (idx[o] >= 0) rdx[o / (s.oh * s.ow) * s.h * s.w + idx[o]] += dy[o];
@@ -147,6 +157,13 @@ int main() {
     check({2, 5, 37, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, ctx, name);
     check({1, 4, 35, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, ctx, name);
     check({1, 6, 40, 0, 0, 3, 2, 2, 2, 1, 1, 0, 0, 1, 2}, ctx, name);
+    for (int64_t w : {2, 7, 16, 21, 30, 32, 34, 62, 67}) {  // 2×2/2 rows of 1, 3, 8, 10, 15, 16, 17, 31, 33
+      check({1, 4, w, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, ctx, name);
+      check({1, 3, w, 0, 0, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);                 // padded border windows
+      check_avg_forward({2, 4, w, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, ctx, name);
+      check_avg_forward({1, 5, w, 0, 0, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1}, false, ctx, name);
+      check_avg_forward({1, 4, w, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, true, ctx, name);  // stride 1
+    }
     //                planes h  w   oh ow kh kw sh sw pt pl pb pr dh dw
     check_avg_forward({2, 5, 37, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, ctx, name);
     check_avg_forward({1, 4, 35, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, false, ctx, name);
@@ -162,6 +179,9 @@ int main() {
       check_backward({2, 8, 11, 0, 0, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1}, false, tctx, name);
       check_backward({2, 6, 10, 0, 0, 3, 2, 2, 2, 1, 0, 1, 0, 1, 1}, true, tctx, name);     // overlapping rows
       check_backward({2, 6, 10, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 1}, true, tctx, name);     // dilated (max)
+      for (int64_t w : {2, 6, 16, 20, 30, 32, 34, 62, 66}) {  // 2×2/2 tiles: rows of 1, 3, 8, 10, 15, 16, 17, 31, 33
+        check_backward({3, 6, w, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, tctx, name);
+      }
     }
   }
   std::printf(failures == 0 ? "test_pool: ok\n" : "test_pool: %d failures\n", failures);

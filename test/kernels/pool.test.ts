@@ -4,7 +4,7 @@ import { pool2dGeometry } from '../../lib/backend/js/pool.js';
 import { runChild } from '../helpers/child.js';
 import { EPS32, expectClose } from '../helpers/close.js';
 import { rng, testSeed, toF64 } from '../helpers/rng.js';
-import { checkAvg, checkMax, maxGeom, runMaxSpecials, runPoolGrid, type PoolCase } from './pool_cases.js';
+import { checkAvg, checkMax, maxGeom, runMaxSpecials, runPool2x2Tiles, runPoolGrid, type PoolCase } from './pool_cases.js';
 
 const FULL = process.env.NODEGRAD_FULL === '1';
 const base: PoolCase = { n: 1, c: 2, h: 5, w: 37, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
@@ -22,6 +22,10 @@ describe('pooling kernels: native vs JS twin', () => {
       { ...base, kh: 2, kw: 3, dh: 2, dw: 2, sh: 1, sw: 1, pl: 1, pr: 1 },
     ];
     for (const [i, p] of shapes.entries()) expect(runMaxSpecials({ ...p, c: 1 }, testSeed(10 + i))).toEqual([]);
+  });
+
+  it('2×2/2 on even planes, rows of 1-33 outputs: even/odd split forward, one-pass backward tiles', () => {
+    expect(runPool2x2Tiles(testSeed(500))).toEqual([]);
   });
 
   it('ties go to the first tap in window order (constant input)', () => {
@@ -96,13 +100,14 @@ describe('pooling kernels: native vs JS twin', () => {
     it(`grid and special values with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes)`, () => {
       const digests = [1, 2].map((threads) => {
         const src = `
-          import { runPoolGrid, runMaxSpecials } from './test/kernels/pool_cases.ts';
+          import { runPoolGrid, runMaxSpecials, runPool2x2Tiles } from './test/kernels/pool_cases.ts';
           import { digest } from './test/kernels/conv_cases.ts';
           import { cpuInfo } from './lib/backend/index.ts';
           if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
           const base = ${JSON.stringify(base)};
           const failures = [...runPoolGrid(${FULL ? 2000 : 80}, ${testSeed(400)}), ...runMaxSpecials({ ...base, c: 1 }, 1),
-            ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2)];
+            ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2),
+            ...runPool2x2Tiles(${testSeed(500)})];
           console.log(JSON.stringify({ failures, digest: digest.h }));`;
         const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
         expect(r.signal).toBeNull();

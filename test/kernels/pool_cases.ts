@@ -159,3 +159,35 @@ export function runMaxSpecials(p: PoolCase, seed: number): string[] {
   }
   return failures;
 }
+
+/**
+ * 2×2 stride 2 on planes of even size, rows of 1 to 33 outputs (every SIMD width's full, overlapped and
+ * masked rows): the in-register even/odd split forward and the one-pass backward tiles, with dy holding −0
+ * and, in a second backward, indices the tiles must hand to the general scatter (−1, and one outside its
+ * window).
+ */
+export function runPool2x2Tiles(seed: number): string[] {
+  const failures: string[] = [];
+  for (const w of [2, 6, 14, 16, 20, 28, 30, 32, 34, 62, 66]) {
+    for (const h of [2, 6]) {
+      const r = new Rng(seed + w * 16 + h);
+      const p: PoolCase = { n: 2, c: 2, h, w, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
+      const s = pool2dGeometry('test', true, ...maxGeom(p));
+      const x = r.f32(s.xLength), dy = r.f32(s.yLength);
+      for (let i = 0; i < dy.length; i += 5) dy[i] = -0;
+      const m = checkMax(p, x, dy) ?? checkAvg(p, x, dy);
+      if (m) failures.push(`${describePool(p)}: ${m}`);
+      const idx = new Int32Array(s.yLength), y = new Float32Array(s.yLength);
+      nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
+      idx[s.yLength >> 2] = -1;
+      idx[s.yLength - 1] = 0;
+      const dx = new Float32Array(s.xLength), ref = new Float64Array(s.xLength);
+      nativeKernels!.maxPool2dBackward(...maxGeom(p), dy, idx, dx);
+      jsKernels.maxPool2dBackward(...maxGeom(p), toF64(dy), idx, ref);
+      digest.add(dx);
+      const b = bitwiseMismatch(dx, ref);
+      if (b) failures.push(`${describePool(p)} edited indices: max dx: ${b}`);
+    }
+  }
+  return failures;
+}

@@ -9,13 +9,16 @@
 namespace nodegrad::kernels {
 
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__scalar) {
-  for (int64_t j = 0; j < count; ++j) {
-    const float* p = plane + iy0 * w + ix0 + j * sw;
-    float sum = 0.0f;
-    for (int64_t ky = 0; ky < nky; ++ky) {
-      for (int64_t kx = 0; kx < kw; ++kx) sum += p[ky * w + kx];
+  const PoolRun& k = run;
+  for (int64_t row = 0; row < k.rows; ++row) {
+    for (int64_t j = 0; j < k.count; ++j) {
+      const float* p = k.plane + (k.iy0 + row * k.sh) * k.w + k.ix0 + j * k.sw;
+      float sum = 0.0f;
+      for (int64_t ky = 0; ky < k.nky; ++ky) {
+        for (int64_t kx = 0; kx < k.kw; ++kx) sum += p[ky * k.w + kx];
+      }
+      y[row * k.ldy + j] = sum / divisor;
     }
-    y[j] = sum / divisor;
   }
 }
 
@@ -39,6 +42,23 @@ AvgRun pick(runtime::Isa isa, int64_t stride_w) {
     }
   }
   return avg_pool2d_run_f32__scalar;
+}
+
+using AvgBackward2x2 = NODEGRAD_AVG_POOL_BACKWARD_2X2((*));
+
+AvgBackward2x2 pick_backward_2x2(runtime::Isa isa) {
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+    case runtime::Isa::avx512: return avg_pool2d_backward_2x2s2_f32__avx512;
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+    case runtime::Isa::avx2: return avg_pool2d_backward_2x2s2_f32__avx2;
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+    case runtime::Isa::neon: return avg_pool2d_backward_2x2s2_f32__neon;
+#endif
+    default: return nullptr;
+  }
 }
 
 // The window of output o along one axis: real taps [lo, hi) and the divisor's extent.
@@ -65,25 +85,35 @@ void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool in
                             float* y) noexcept {
   const AvgRun run = pick(ctx.isa, s.stride_w);
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, 1, s.w);
+  const Interior rows = interior(s.oh, s.stride_h, s.pad_top, s.kh, 1, s.h);
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
-    const float* plane = x + p * s.h * s.w;
+    PoolRun k{x + p * s.h * s.w, s.w, 0, 1, s.stride_h, s.kh, 1,
+              in.begin * s.stride_w - s.pad_left, in.end - in.begin, s.stride_w, s.kw, 1, s.ow};
+    float* yp = y + p * s.oh * s.ow;
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
-      float* yr = y + (p * s.oh + oy) * s.ow;
+      float* yr = yp + oy * s.ow;
       auto window = [&](int64_t ox) {
         const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
         float sum = 0.0f;
         for (int64_t iy = r.lo; iy < r.hi; ++iy) {
-          for (int64_t ix = c.lo; ix < c.hi; ++ix) sum += plane[iy * s.w + ix];
+          for (int64_t ix = c.lo; ix < c.hi; ++ix) sum += k.plane[iy * s.w + ix];
         }
         yr[ox] = sum / static_cast<float>(r.extent * c.extent);
       };
       for (int64_t ox = 0; ox < in.begin; ++ox) window(ox);
-      if (in.end > in.begin) {
-        run(plane, s.w, r.lo, r.hi - r.lo, in.begin * s.stride_w - s.pad_left, s.stride_w, s.kw, in.end - in.begin,
-            static_cast<float>(r.extent * s.kw), yr + in.begin);
-      }
       for (int64_t ox = in.end; ox < s.ow; ++ox) window(ox);
+      if (k.count > 0 && (oy < rows.begin || oy >= rows.end)) {  // a border row: its taps clipped
+        k.iy0 = r.lo;
+        k.nky = r.hi - r.lo;
+        run(k, static_cast<float>(r.extent * s.kw), yr + in.begin);
+      }
+    }
+    if (k.count > 0 && rows.end > rows.begin) {  // the interior rows as one block; their divisor is kh·kw
+      k.iy0 = rows.begin * s.stride_h - s.pad_top;
+      k.rows = rows.end - rows.begin;
+      k.nky = s.kh;
+      run(k, static_cast<float>(s.kh * s.kw), yp + rows.begin * s.ow + in.begin);
     }
   });
 }
@@ -94,6 +124,11 @@ void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool i
   // windows' 0 + g/count values, written once front to back through a column → window map (window ow: none).
   const bool tiling = s.kh == s.stride_h && s.kw == s.stride_w && s.ow <= kMaxTiledRow;
   const bool pair = s.kw == 2 && s.pad_left == 0 && s.ow >= s.w / 2;
+  // 2×2/2 windows tiling the plane exactly: the ISA's tile kernel, divisor 2·2 either way.
+  const AvgBackward2x2 tile = s.kh == 2 && s.kw == 2 && s.stride_h == 2 && s.stride_w == 2 && s.pad_top == 0 &&
+                                      s.pad_left == 0 && s.h == 2 * s.oh && s.w == 2 * s.ow
+                                  ? pick_backward_2x2(ctx.isa)
+                                  : nullptr;
   std::vector<int32_t> owner(tiling ? static_cast<size_t>(s.w) : 0, static_cast<int32_t>(s.ow));
   std::vector<float> col_extent(tiling ? static_cast<size_t>(s.ow) : 0);
   for (int64_t ox = 0; tiling && ox < s.ow; ++ox) {
@@ -103,6 +138,10 @@ void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool i
   }
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
     float* plane = dx + p * s.h * s.w;
+    if (tile != nullptr) {
+      tile(s.oh, s.ow, dy + p * s.oh * s.ow, 4.0f, plane);
+      return;
+    }
     if (tiling) {
       float vals[kMaxTiledRow + 1];
       vals[s.ow] = 0.0f;

@@ -9,22 +9,25 @@
 namespace nodegrad::kernels {
 
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__scalar) {
-  for (int64_t j = 0; j < count; ++j) {
-    const int64_t base = iy0 * w + ix0 + j * sw;
-    float m = plane[base];
-    int64_t id = base;
-    for (int64_t ky = 0; ky < nky; ++ky) {
-      for (int64_t kx = 0; kx < kw; ++kx) {
-        const int64_t at = base + ky * dh * w + kx * dw;
-        const float v = plane[at];
-        if (v > m || (v != v && m == m)) {
-          m = v;
-          id = at;
+  const PoolRun& k = run;
+  for (int64_t row = 0; row < k.rows; ++row) {
+    for (int64_t j = 0; j < k.count; ++j) {
+      const int64_t base = (k.iy0 + row * k.sh) * k.w + k.ix0 + j * k.sw;
+      float m = k.plane[base];
+      int64_t id = base;
+      for (int64_t ky = 0; ky < k.nky; ++ky) {
+        for (int64_t kx = 0; kx < k.kw; ++kx) {
+          const int64_t at = base + ky * k.dh * k.w + kx * k.dw;
+          const float v = k.plane[at];
+          if (v > m || (v != v && m == m)) {
+            m = v;
+            id = at;
+          }
         }
       }
+      y[row * k.ldy + j] = m;
+      idx[row * k.ldy + j] = static_cast<int32_t>(id);
     }
-    y[j] = m;
-    idx[j] = static_cast<int32_t>(id);
   }
 }
 
@@ -48,6 +51,23 @@ MaxRun pick(runtime::Isa isa, int64_t stride_w) {
     }
   }
   return max_pool2d_run_f32__scalar;
+}
+
+using MaxBackward2x2 = NODEGRAD_MAX_POOL_BACKWARD_2X2((*));
+
+MaxBackward2x2 pick_backward_2x2(runtime::Isa isa) {
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+    case runtime::Isa::avx512: return max_pool2d_backward_2x2s2_f32__avx512;
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+    case runtime::Isa::avx2: return max_pool2d_backward_2x2s2_f32__avx2;
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+    case runtime::Isa::neon: return max_pool2d_backward_2x2s2_f32__neon;
+#endif
+    default: return nullptr;
+  }
 }
 
 // One border window, clipped to the plane; taps visited in the same order as the micro-kernels.
@@ -76,8 +96,10 @@ void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const f
                             int32_t* indices) noexcept {
   const MaxRun run = pick(ctx.isa, s.stride_w);
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
+  const Interior rows = interior(s.oh, s.stride_h, s.pad_top, s.kh, s.dilation_h, s.h);
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
-    const float* plane = x + p * s.h * s.w;
+    PoolRun k{x + p * s.h * s.w, s.w, 0, 1, s.stride_h, s.kh, s.dilation_h,
+              in.begin * s.stride_w - s.pad_left, in.end - in.begin, s.stride_w, s.kw, s.dilation_w, s.ow};
     float* yp = y + p * s.oh * s.ow;
     int32_t* ip = indices + p * s.oh * s.ow;
     for (int64_t oy = 0; oy < s.oh; ++oy) {
@@ -89,23 +111,36 @@ void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const f
         std::fill(ir, ir + s.ow, -1);
         continue;
       }
-      for (int64_t ox = 0; ox < in.begin; ++ox) max_window(plane, s, r, ox, yr + ox, ir + ox);
-      if (in.end > in.begin) {
-        run(plane, s.w, r.start + r.k0 * s.dilation_h, r.k1 - r.k0, s.dilation_h, in.begin * s.stride_w - s.pad_left,
-            s.stride_w, s.kw, s.dilation_w, in.end - in.begin, yr + in.begin, ir + in.begin);
+      for (int64_t ox = 0; ox < in.begin; ++ox) max_window(k.plane, s, r, ox, yr + ox, ir + ox);
+      for (int64_t ox = in.end; ox < s.ow; ++ox) max_window(k.plane, s, r, ox, yr + ox, ir + ox);
+      if (k.count > 0 && (oy < rows.begin || oy >= rows.end)) {  // a border row: its taps clipped
+        k.iy0 = r.start + r.k0 * s.dilation_h;
+        k.nky = r.k1 - r.k0;
+        run(k, yr + in.begin, ir + in.begin);
       }
-      for (int64_t ox = std::max(in.end, in.begin); ox < s.ow; ++ox) max_window(plane, s, r, ox, yr + ox, ir + ox);
+    }
+    if (k.count > 0 && rows.end > rows.begin) {  // the interior rows as one block
+      k.iy0 = rows.begin * s.stride_h - s.pad_top;
+      k.rows = rows.end - rows.begin;
+      k.nky = s.kh;
+      run(k, yp + rows.begin * s.ow + in.begin, ip + rows.begin * s.ow + in.begin);
     }
   });
 }
 
 void max_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, const float* dy, const int32_t* indices,
                              float* dx) noexcept {
+  // 2×2/2 windows tiling the plane exactly: one pass writing each dx element once, unless an index lies
+  // outside its own window (then the plane takes the general scatter).
+  const bool tiles = s.kh == 2 && s.kw == 2 && s.stride_h == 2 && s.stride_w == 2 && s.dilation_h == 1 &&
+                     s.dilation_w == 1 && s.pad_top == 0 && s.pad_left == 0 && s.h == 2 * s.oh && s.w == 2 * s.ow;
+  const MaxBackward2x2 tile = tiles ? pick_backward_2x2(ctx.isa) : nullptr;
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
     float* dxp = dx + p * s.h * s.w;
-    std::fill(dxp, dxp + s.h * s.w, 0.0f);
     const float* g = dy + p * s.oh * s.ow;
     const int32_t* ip = indices + p * s.oh * s.ow;
+    if (tile != nullptr && tile(s.oh, s.ow, g, ip, dxp)) return;
+    std::fill(dxp, dxp + s.h * s.w, 0.0f);
     for (int64_t o = 0; o < s.oh * s.ow; ++o) {
       if (ip[o] >= 0) dxp[ip[o]] += g[o];
     }

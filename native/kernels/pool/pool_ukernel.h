@@ -1,8 +1,10 @@
-// Pooling micro-kernels: one run of `count` outputs of one output row whose every tap is inside the plane.
-// Output j reads plane[(iy0 + ky·dh)·w + ix0 + j·sw + kx·dw] for ky < nky, kx < kw, taps in row-major order.
-// SIMD variants handle sw ∈ {1, 2} (the dispatcher sends other strides to the scalar one), never touch an
-// element the scalar loop would not (masked loads, or loads ending at the last tap), and are bitwise equal
-// to the scalar one.
+// Pooling micro-kernels. A run is a block of `rows` output rows × `count` outputs whose every tap is inside
+// the plane: output (r, j) reads plane[(iy0 + r·sh + ky·dh)·w + ix0 + j·sw + kx·dw] for ky < nky, kx < kw,
+// taps in row-major order, and writes y[r·ldy + j] (and idx[r·ldy + j]).
+// SIMD variants handle sw ∈ {1, 2} (the dispatcher sends other strides to the scalar one), take 2×2 windows
+// of stride 2 through an in-register even/odd split, never touch an element the scalar loop would not
+// (masked loads, or loads ending at the last tap), and are bitwise equal to the scalar one.
+// The 2×2/2 backward tiles cover a whole plane [2·oh, 2·ow] (no padding), writing every dx element once.
 // Declarations only: each ISA file defines its own functions (no shared inline code across ISA flags).
 #pragma once
 
@@ -10,27 +12,44 @@
 
 namespace nodegrad::kernels {
 
-#define NODEGRAD_MAX_POOL_RUN(name)                                                                          \
-  void name(const float* plane, int64_t w, int64_t iy0, int64_t nky, int64_t dh, int64_t ix0, int64_t sw,    \
-            int64_t kw, int64_t dw, int64_t count, float* y, int32_t* idx) noexcept
-// y[j] = (Σ taps) / divisor, summed from 0 in tap order.
-#define NODEGRAD_AVG_POOL_RUN(name)                                                                          \
-  void name(const float* plane, int64_t w, int64_t iy0, int64_t nky, int64_t ix0, int64_t sw, int64_t kw,    \
-            int64_t count, float divisor, float* y) noexcept
+struct PoolRun {
+  const float* plane;
+  int64_t w;
+  int64_t iy0, rows, sh, nky, dh;
+  int64_t ix0, count, sw, kw, dw;
+  int64_t ldy;
+};
+
+#define NODEGRAD_MAX_POOL_RUN(name) void name(const PoolRun& run, float* y, int32_t* idx) noexcept
+// y = (Σ taps) / divisor, summed from 0 in tap order.
+#define NODEGRAD_AVG_POOL_RUN(name) void name(const PoolRun& run, float divisor, float* y) noexcept
+// dx = dy[o] + 0 at window o's index, 0 elsewhere. Returns false (with part of dx written) as soon as an index
+// is neither −1 nor inside its own window; the caller then takes the general scatter.
+#define NODEGRAD_MAX_POOL_BACKWARD_2X2(name) \
+  bool name(int64_t oh, int64_t ow, const float* dy, const int32_t* idx, float* dx) noexcept
+// dx = dy[o] / divisor + 0 for the four elements of window o.
+#define NODEGRAD_AVG_POOL_BACKWARD_2X2(name) \
+  void name(int64_t oh, int64_t ow, const float* dy, float divisor, float* dx) noexcept
 
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__scalar);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__scalar);
 #if defined(NODEGRAD_HAVE_AVX2)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx2);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx2);
+NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx2);
+NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx2);
 #endif
 #if defined(NODEGRAD_HAVE_AVX512)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512);
+NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx512);
+NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512);
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__neon);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__neon);
+NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__neon);
+NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__neon);
 #endif
 
 }  // namespace nodegrad::kernels
