@@ -3,7 +3,6 @@
 #include "gemm_prepacked.h"
 
 #include "gemm_config.h"
-#include "gemm_pack.h"
 
 namespace nodegrad::kernels {
 
@@ -18,7 +17,7 @@ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 GemmPackedLayout gemm_packed_layout_f32(runtime::Isa isa) noexcept {
   const GemmConfigF32 cfg = gemm_config_f32(isa);
-  return {cfg.ukernel, cfg.tile, cfg.mr, cfg.nr};
+  return {cfg.ukernel, cfg.tile, cfg.pack_a_n, cfg.pack_b_t, cfg.mr, cfg.nr};
 }
 
 int64_t gemm_packed_a_size_f32(const GemmPackedLayout& l, int64_t m, int64_t k) noexcept {
@@ -36,7 +35,9 @@ void gemm_pack_a_block_f32(const GemmPackedLayout& l, int64_t m, int64_t k, int6
   // One call per panel: the panel's columns [p0, p1) are one contiguous run of (p1 - p0) * mr floats.
   for (int64_t i = i0; i < i1; i += l.mr) {
     const float* src = trans ? a + p0 * lda + i : a + i * lda + p0;
-    gemm_pack_a_f32(l.mr, min64(l.mr, i1 - i), p1 - p0, src, lda, trans, packed_a + i * k + p0 * l.mr);
+    float* dst = packed_a + i * k + p0 * l.mr;
+    if (!trans && l.pack_a_n != nullptr) l.pack_a_n(min64(l.mr, i1 - i), p1 - p0, src, lda, dst);
+    else gemm_pack_a_f32(l.mr, min64(l.mr, i1 - i), p1 - p0, src, lda, trans, dst);
   }
 }
 
@@ -44,7 +45,8 @@ void gemm_pack_b_block_f32(const GemmPackedLayout& l, int64_t k, int64_t n, int6
                            int64_t ldb, bool trans, float* packed_b) noexcept {
   j1 = min64(j1, n);
   if (k <= 0 || j1 <= j0) return;
-  gemm_pack_b_f32(l.nr, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans, packed_b + j0 * k);
+  if (trans && l.pack_b_t != nullptr) l.pack_b_t(k, j1 - j0, b + j0 * ldb, ldb, packed_b + j0 * k);
+  else gemm_pack_b_f32(l.nr, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans, packed_b + j0 * k);
 }
 
 void gemm_packed_f32(const GemmPackedLayout& l, int64_t k, const float* packed_a, const float* packed_b, int64_t i0,

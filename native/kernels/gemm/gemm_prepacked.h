@@ -7,7 +7,8 @@
 // Layouts: the blocked GEMM's micro-panels (gemm_pack.h) holding the whole depth k in one panel.
 //   packed A: ceil(m / mr) panels of k * mr floats; element (i, p) at (i / mr) * k * mr + p * mr + i % mr.
 //   packed B: ceil(n / nr) panels of k * nr floats; element (p, j) at (j / nr) * k * nr + p * nr + j % nr.
-// Rows and columns past the matrix edge are zero. Each element of C is one micro-kernel sum over all of k in
+// Rows and columns past the matrix edge are zero (where the ISA has a tile kernel, a partial panel's padding
+// may be left unwritten: only that kernel reads partial panels, and only their valid part). Each element of C is one micro-kernel sum over all of k in
 // increasing p, so it depends only on its row of A and column of B: every split of C gives bitwise the same
 // results (and the same as gemm_f32 whenever k fits in one of its depth blocks).
 // Baseline code; the micro-kernels are those of gemm_config_f32(isa).
@@ -16,6 +17,7 @@
 #include <cstdint>
 
 #include "../../runtime/cpu_features.h"
+#include "gemm_pack.h"
 #include "gemm_ukernel.h"
 
 namespace nodegrad::kernels {
@@ -23,6 +25,8 @@ namespace nodegrad::kernels {
 struct GemmPackedLayout {
   GemmUkernelF32 ukernel;
   GemmTileUkernelF32 tile;  // partial tiles, where the ISA has one (else a scratch tile and a merge)
+  GemmPackAF32 pack_a_n;    // the ISA's packs across stored rows (A not transposed, B transposed), if any
+  GemmPackBF32 pack_b_t;
   int mr, nr;  // register tile: row blocks of C must start at multiples of mr, column blocks at multiples of nr
 };
 
