@@ -70,9 +70,25 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   const float hidden_beta = gru ? 1.0f : 0.0f;
   float* dh_buf[2] = {dh, dh_next};
   const int64_t iterations = T + (a.dh0 != nullptr ? 1 : 0);
+  // What the gate kernel will read at `step` in this block (dy and the saved rows: cold by now, and where
+  // backward stalls on a loaded machine). Asked for one step ahead, while this step's product runs.
+  auto prefetch_step = [&](int64_t step, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+    const int64_t t = step_time(s, step), n = j1 - j0;
+    for (int64_t b = i0; b < i1; ++b) {
+      const int64_t hb = b * H + j0;
+      if (a.dy != nullptr) prefetch_floats(a.dy + seq_row(s, t, b) * a.ldy + j0, n);
+      if (!lstm) prefetch_floats(hs + (gru ? step : step + 1) * BH + hb, n);  // GRU's h_prev, RNN's h
+      if (lstm) {
+        prefetch_floats(cs + step * BH + hb, n);
+        prefetch_floats(cs + (step + 1) * BH + hb, n);
+      }
+      for (int64_t g = 0; g < saved_row / H; ++g) prefetch_floats(saved + (step * B + b) * saved_row + g * H + j0, n);
+    }
+  };
   for_each_step_block(ctx, plan, iterations, B, H, [&](int64_t k, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
     const int64_t step = T - 1 - k;
     float* dh_cur = dh_buf[k & 1];
+    if (step > 0) prefetch_step(step - 1, i0, i1, j0, j1);
     if (k > 0) gemm_packed_f32(pk, GH, da_packed[(step + 1) & 1], w_packed, i0, i1, j0, j1, dh_cur, H, hidden_beta);
     if (step < 0) return;
     const int64_t t = step_time(s, step);
