@@ -2,8 +2,10 @@
  * `npm run bench -- conv`: conv2d forward and forward + backward (dX, dW, db) on the issue's shapes, native
  * at threads 1 and all vs the JS twin, in GFLOP/s (2·N·OC·OH·OW·C/groups·KH·KW per pass; forward +
  * backward counts three passes). A native GEMM at n = 512 in the same run is the yardstick; a 64 MiB copy in
- * the same run gives the memory bandwidth that the compulsory traffic (GB/s column: x, weight and y once per
- * pass, dy read by each of dX, dW and db) is measured against, the bound for conv-a (C = 1).
+ * the same run gives the memory bandwidth that the compulsory traffic (GB/s column: x and weight read and y
+ * written by the forward; x, weight and dy read and dx, dweight written by the backward, one conv2dBackward
+ * call) is measured against. "mem bound" is the time that traffic takes at the copy bandwidth and the share
+ * of gemm512's GFLOP/s it would allow: the ceiling for the memory-bound conv-a (C = 1).
  */
 import { jsKernels, nativeKernels, cpuInfo } from '../../lib/backend/index.js';
 import type { Kernels } from '../../lib/backend/index.js';
@@ -39,9 +41,7 @@ function passes(k: Kernels, g: G16): { fwd: () => void; all: () => void } {
     fwd,
     all: () => {
       fwd();
-      k.conv2dBackwardData(...g, dy, w, dx);
-      k.conv2dBackwardWeight(...g, x, dy, dw);
-      k.conv2dBackwardBias(s.n, s.oc, s.oh * s.ow, dy, db);
+      k.conv2dBackward(...g, x, dy, w, dx, dw, db);
     },
   };
 }
@@ -52,7 +52,12 @@ export const convSuite: Suite = {
   run(reporter: Reporter, options: BenchOptions): void {
     const isa = cpuInfo().isa;
     const rows: Row[] = [];
-    const add = (r: Row) => rows.push(reporter.add(r));
+    const bounds = new Map<Row, string>();
+    const add = (r: Row): Row => {
+      const added = reporter.add(r);
+      rows.push(added);
+      return added;
+    };
     const gemmFlops: Record<number, number> = {};
     const M = 16 << 20, ca = new Float32Array(M), cb = new Float32Array(M).fill(1);
     const copy = timeit(() => ca.set(cb), options.budgetMs);
@@ -69,13 +74,15 @@ export const convSuite: Suite = {
     for (const [name, g] of shapes) {
       const s = conv2dGeometry('bench', ...g);
       const flop = 2 * s.n * s.oc * s.oh * s.ow * (s.c / s.groups) * s.kh * s.kw;
-      const bytes = { fwd: 4 * (s.xLength + s.weightLength + s.yLength), 'fwd+bwd': 4 * (3 * s.xLength + 3 * s.weightLength + 4 * s.yLength) };
+      const bytes = { fwd: 4 * (s.xLength + s.weightLength + s.yLength), 'fwd+bwd': 4 * (3 * s.xLength + 3 * s.weightLength + 2 * s.yLength + s.oc) };
       for (const [pass, mult] of [['fwd', 1], ['fwd+bwd', 3]] as const) {
         if (nativeKernels) {
           const p = passes(nativeKernels, g);
           for (const threads of options.threads) {
             const t = withThreads(threads, () => timeit(pass === 'fwd' ? p.fwd : p.all, options.budgetMs));
-            add({ suite: 'conv', case: `${name} ${pass}`, backend: 'native', isa, threads, median_ms: t.median, min_ms: t.min, max_ms: t.max, gflops: (mult * flop) / t.median / 1e6, gbps: bytes[pass] / t.median / 1e6 });
+            const r = add({ suite: 'conv', case: `${name} ${pass}`, backend: 'native', isa, threads, median_ms: t.median, min_ms: t.min, max_ms: t.max, gflops: (mult * flop) / t.median / 1e6, gbps: bytes[pass] / t.median / 1e6 });
+            const boundMs = bytes[pass] / bandwidth / 1e6;
+            if (gemmFlops[threads]) bounds.set(r, `${fmt(boundMs)} ms = ${fmt((100 * mult * flop) / boundMs / 1e6 / gemmFlops[threads])}%`);
           }
         }
         // The JS twin is single-threaded and slow on conv-b: one timed sample after the warm-up.
@@ -88,6 +95,7 @@ export const convSuite: Suite = {
       { header: 'native/js', cell: (r) => ratio(rows, r) },
       { header: '% gemm512', cell: (r) => (r.backend === 'native' && gemmFlops[r.threads] && !r.case.startsWith('gemm') ? `${fmt((100 * r.gflops!) / gemmFlops[r.threads])}%` : '') },
       { header: '% copy bw', cell: (r) => (r.backend === 'native' && r.gbps !== undefined ? `${fmt((100 * r.gbps) / bandwidth)}%` : '') },
+      { header: 'mem bound (% gemm512)', cell: (r) => bounds.get(r) ?? '' },
     ]);
   },
 };

@@ -82,22 +82,12 @@ function conv2dBackward(node: Node, gy: Tensor): (Tensor | null)[] {
   const k = backendFor(gy.dtype);
   const a = args as G16;
   const dy = dense(gy);
-  let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-  if (x.requiresGrad) {
-    const dx = alloc(gy.dtype, g.xLength);
-    k.conv2dBackwardData(...a, dy, wd, dx);
-    gx = new Tensor(dx, x.shape.slice());
-  }
-  if (w.requiresGrad) {
-    const dw = alloc(gy.dtype, g.weightLength);
-    k.conv2dBackwardWeight(...a, xd, dy, dw);
-    gw = new Tensor(dw, w.shape.slice());
-  }
-  if (b !== undefined && b.requiresGrad) {
-    const db = alloc(gy.dtype, g.oc);
-    k.conv2dBackwardBias(g.n, g.oc, g.oh * g.ow, dy, db);
-    gb = new Tensor(db, [g.oc]);
-  }
+  const dx = x.requiresGrad ? alloc(gy.dtype, g.xLength) : null;
+  const dw = w.requiresGrad ? alloc(gy.dtype, g.weightLength) : null;
+  const db = b !== undefined && b.requiresGrad ? alloc(gy.dtype, g.oc) : null;
+  k.conv2dBackward(...a, xd, dy, wd, dx, dw, db);
+  const gx = dx && new Tensor(dx, x.shape.slice()), gw = dw && new Tensor(dw, w.shape.slice());
+  const gb = db && new Tensor(db, [g.oc]);
   return [gx, gw, gb];
 }
 

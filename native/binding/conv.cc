@@ -98,6 +98,24 @@ Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// conv2dBackward(geometry, x, dy, weight, dx, dweight, dbias): any of the three gradients (null to skip).
+Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
+  Args args(info, "conv2dBackward", 22);
+  const ConvCall call = conv_geometry(args);
+  const F32Array x = args.f32(16, "x"), dy = args.f32(17, "dy"), weight = args.f32(18, "weight");
+  const F32Array dx = args.optional_f32(19, "dx"), dweight = args.optional_f32(20, "dweight");
+  const F32Array dbias = args.optional_f32(21, "dbias");
+  args.require_length(x, "x", call.x_len);
+  args.require_length(dy, "dy", call.y_len);
+  args.require_length(weight, "weight", call.w_len);
+  if (dx.data != nullptr) args.require_length(dx, "dx", call.x_len);
+  if (dweight.data != nullptr) args.require_length(dweight, "dweight", call.w_len);
+  if (dbias.data != nullptr) args.require_length(dbias, "dbias", call.s.oc);
+  args.check_status(kernels::conv2d_backward_f32(context(info.Env()), call.s, x.data, dy.data, weight.data, dx.data,
+                                                 dweight.data, dbias.data));
+  return info.Env().Undefined();
+}
+
 // conv2dBackwardBias(n, oc, spatial, dy, db): db[o] = Σ over batch and spatial of dy [n, oc, spatial].
 Napi::Value Conv2dBackwardBias(const Napi::CallbackInfo& info) {
   Args args(info, "conv2dBackwardBias", 5);
@@ -117,6 +135,7 @@ void register_conv(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward, "conv2dForward"));
   exports.Set("conv2dBackwardData", Napi::Function::New(env, Conv2dBackwardData, "conv2dBackwardData"));
   exports.Set("conv2dBackwardWeight", Napi::Function::New(env, Conv2dBackwardWeight, "conv2dBackwardWeight"));
+  exports.Set("conv2dBackward", Napi::Function::New(env, Conv2dBackward, "conv2dBackward"));
   exports.Set("conv2dBackwardBias", Napi::Function::New(env, Conv2dBackwardBias, "conv2dBackwardBias"));
 }
 

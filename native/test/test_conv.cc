@@ -78,6 +78,34 @@ void check(Conv2dShape s, int64_t pad_bottom, int64_t pad_right, Context& ctx, c
   expect_equal("dx", dx, rdx, isa, threads);
   expect_equal("dw", dw, rdw, isa, threads);
   expect_equal("db", db, rdb, isa, threads);
+  // The one-call backward: all three, and subsets (which leave the others untouched).
+  std::vector<float> fdx(xn, 7.0f), fdw(wn, 7.0f), fdb(s.oc, 7.0f);
+  if (conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), fdx.data(), fdw.data(), fdb.data()) !=
+      nodegrad::runtime::Status::ok) {
+    ++failures;
+  }
+  expect_equal("fused dx", fdx, rdx, isa, threads);
+  expect_equal("fused dw", fdw, rdw, isa, threads);
+  expect_equal("fused db", fdb, db, isa, threads);
+  std::vector<float> sdw(wn, 7.0f), sdb(s.oc, 7.0f);
+  if (conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), nullptr, sdw.data(), nullptr) !=
+          nodegrad::runtime::Status::ok ||
+      conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), nullptr, nullptr, sdb.data()) !=
+          nodegrad::runtime::Status::ok) {
+    ++failures;
+  }
+  expect_equal("backward dw only", sdw, rdw, isa, threads);
+  expect_equal("backward db only", sdb, db, isa, threads);
+  // With inexact data: the one-call db and dW bitwise as the separate kernels compute them.
+  std::vector<float> rx(x), rdyv(dy);
+  for (size_t i = 0; i < rx.size(); ++i) rx[i] = rx[i] * 0.1f + 0.013f * static_cast<float>(i % 5);
+  for (size_t i = 0; i < rdyv.size(); ++i) rdyv[i] = rdyv[i] * 0.37f + 0.011f * static_cast<float>(i % 7);
+  std::vector<float> adw(wn), adb(s.oc), bdw(wn), bdb(s.oc), bdx(xn);
+  conv2d_backward_weight_f32(ctx, s, rx.data(), rdyv.data(), adw.data());
+  nodegrad::kernels::conv2d_backward_bias_f32(ctx, s.n, s.oc, s.oh * s.ow, rdyv.data(), adb.data());
+  conv2d_backward_f32(ctx, s, rx.data(), rdyv.data(), w.data(), bdx.data(), bdw.data(), bdb.data());
+  expect_equal("fused dw (inexact)", bdw, adw, isa, threads);
+  expect_equal("fused db (inexact)", bdb, adb, isa, threads);
 }
 
 // dW with an Inf in x's last column, which the shifted dW path's padded pixels read for taps that never use
@@ -131,6 +159,7 @@ int main() {
       check({1, 30, 6, 9, 15, 3, 3, 1, 2, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);
       check({1, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);   // LeNet conv1, one item
       check({1, 12, 20, 100, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);  // padded rows: row tiles, k blocks
+      check({11, 1, 9, 10, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);  // C = 1, batch over 8 chunks
     }
   }
   std::printf(failures == 0 ? "test_conv: ok\n" : "test_conv: %d failures\n", failures);

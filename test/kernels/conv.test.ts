@@ -21,6 +21,8 @@ const fixed: ConvCase[] = [
   { ...base, h: 1, kh: 1, pt: 0, pb: 0, w: 33, kw: 5, pl: 2, pr: 2 },   // conv1d as h = 1
   { ...base, n: 0 },
   { ...base, exact: true, n: 3, c: 8, oc: 17, h: 17, w: 17 },
+  { ...base, n: 11, c: 1, oc: 20, h: 9, w: 10 },                         // C = 1: one-call backward, 8 batch chunks
+  { ...base, n: 11, c: 1, oc: 20, h: 9, w: 10, exact: true },
 ];
 
 describe('conv2d kernels: native vs JS twin (float64)', () => {

@@ -1,7 +1,7 @@
 /**
  * The conv2d case grid (TESTING.md T2) and its checker, shared by conv.test.ts and the child processes that
  * rerun it under every forced ISA. A case runs forward, dX, dW and db natively (threads 1 and 2) and on the
- * JS twin in float64: exact mode (small integers) must be bitwise equal, random mode within
+ * JS twin in float64 (and the one-call backward, bitwise equal to the separate kernels): exact mode (small integers) must be bitwise equal, random mode within
  * (k + 2)·eps32·G per element. Every native output also feeds a digest, so runs with different thread
  * counts (child processes with NODEGRAD_NUM_THREADS) can be compared bitwise.
  */
@@ -53,7 +53,7 @@ export function convCases(count: number, seed: number): ConvCase[] {
   return out;
 }
 
-interface Outputs { y: FloatArray; dx: FloatArray; dw: FloatArray; db: FloatArray }
+interface Outputs { y: FloatArray; dx: FloatArray; dw: FloatArray; db: FloatArray; one: [FloatArray, FloatArray, FloatArray] }
 
 function run(k: Kernels, c: ConvCase, make: (a: Float32Array) => FloatArray, x: Float32Array, wt: Float32Array, b: Float32Array, dy: Float32Array): Outputs {
   const g = geom(c);
@@ -64,7 +64,10 @@ function run(k: Kernels, c: ConvCase, make: (a: Float32Array) => FloatArray, x: 
   k.conv2dBackwardData(...g, make(dy), make(wt), o.dx);
   k.conv2dBackwardWeight(...g, make(x), make(dy), o.dw);
   k.conv2dBackwardBias(c.n, c.oc, s.oh * s.ow, make(dy), o.db);
-  return o;
+  // The one-call backward (native: one pass over dy for small channel counts) must give the same bits.
+  const one: Outputs['one'] = [alloc(s.xLength), alloc(s.weightLength), alloc(c.oc)];
+  k.conv2dBackward(...g, make(x), make(dy), make(wt), ...one);
+  return { ...o, one };
 }
 
 function bitwiseMismatch(a: ArrayLike<number>, b: ArrayLike<number>): string | null {
@@ -109,6 +112,10 @@ export function checkConvCase(c: ConvCase, seed: number): string | null {
   const ref = run(jsKernels, c, toF64, x, wt, b, dy);
   const names = ['y', 'dx', 'dw', 'db'] as const;
   for (const name of names) digest.add(one[name]);
+  for (const [i, name] of (['dx', 'dw', 'db'] as const).entries()) {
+    const m = bitwiseMismatch(one.one[i], one[name]);
+    if (m) return `conv2dBackward ${name} differs from the separate kernel: ${m}`;
+  }
   if (c.exact) {
     for (const name of names) {
       const m = bitwiseMismatch(one[name], ref[name]);

@@ -142,6 +142,27 @@ export function conv2dBackwardWeight(...args: unknown[]): void {
   }
 }
 
+/** Any of dx, dweight, dbias (null to skip), as the three separate kernels compute them. */
+export function conv2dBackward(...args: unknown[]): void {
+  const op = 'conv2dBackward';
+  checkArity(op, args, 22);
+  const s = conv2dGeometry(op, ...args.slice(0, 16));
+  const x = checkFloatArray(op, 'x', args[16]), dy = checkFloatArray(op, 'dy', args[17]);
+  const weight = checkFloatArray(op, 'weight', args[18]);
+  const optional = (i: number, name: string) => (args[i] === null || args[i] === undefined ? null : checkFloatArray(op, name, args[i]));
+  const dx = optional(19, 'dx'), dw = optional(20, 'dweight'), db = optional(21, 'dbias');
+  checkLength(op, 'x', x, s.xLength);
+  checkLength(op, 'dy', dy, s.yLength);
+  checkLength(op, 'weight', weight, s.weightLength);
+  if (dx) checkLength(op, 'dx', dx, s.xLength);
+  if (dw) checkLength(op, 'dweight', dw, s.weightLength);
+  if (db) checkLength(op, 'dbias', db, s.oc);
+  const geometry = args.slice(0, 16);
+  if (dx) conv2dBackwardData(...geometry, dy, weight, dx);
+  if (dw) conv2dBackwardWeight(...geometry, x, dy, dw);
+  if (db) conv2dBackwardBias(s.n, s.oc, s.oh * s.ow, dy, db);
+}
+
 export function conv2dBackwardBias(...args: unknown[]): void {
   const op = 'conv2dBackwardBias';
   checkArity(op, args, 5);
@@ -170,5 +191,6 @@ export const convJs: ConvKernels = {
   conv2dBackwardData: conv2dBackwardData as ConvKernels['conv2dBackwardData'],
   conv2dBackwardWeight: conv2dBackwardWeight as ConvKernels['conv2dBackwardWeight'],
   conv2dBackwardBias: conv2dBackwardBias as ConvKernels['conv2dBackwardBias'],
+  conv2dBackward: conv2dBackward as ConvKernels['conv2dBackward'],
 };
 

@@ -31,6 +31,17 @@ export interface ConvKernels {
     dilationH: number, dilationW: number, groups: number,
     x: FloatArray, dy: FloatArray, dweight: FloatArray,
   ): void;
+  /**
+   * Any of dx, dweight, dbias (null to skip) in one call, equal to the three calls above; the native kernel
+   * computes them in one pass over dy where dX and dW both unfold (small channel counts).
+   */
+  conv2dBackward(
+    n: number, c: number, h: number, w: number, oc: number, kh: number, kw: number,
+    strideH: number, strideW: number, padTop: number, padBottom: number, padLeft: number, padRight: number,
+    dilationH: number, dilationW: number, groups: number,
+    x: FloatArray, dy: FloatArray, weight: FloatArray, dx: FloatArray | null, dweight: FloatArray | null,
+    dbias: FloatArray | null,
+  ): void;
   /** db[o] = Σ over batch and the `spatial` = oh·ow pixels of dy [n, oc, spatial]. */
   conv2dBackwardBias(n: number, oc: number, spatial: number, dy: FloatArray, db: FloatArray): void;
 }

@@ -2,8 +2,9 @@
 // conv2d_packed.cc); the rest runs over im2col + gemm_f32 (see conv2d.h).
 //
 // Work is split into tasks whose outputs are disjoint (dX: whole batch items,
-// because col2im tiles of one item overlap; dW: fixed chunks of the batch, summed in chunk order), so the
-// result never depends on which thread runs a task. With fewer tasks than threads the tasks run in order on
+// because col2im tiles of one item overlap; dW and db: fixed chunks of the batch, summed in chunk order), so
+// the result never depends on which thread runs a task. conv2d_backward_f32 runs dX, dW and db of the
+// unfolding paths item by item in one pass over dy. With fewer tasks than threads the tasks run in order on
 // the caller and the GEMM inside each one uses the pool instead; either way every GEMM call is the same.
 #include <algorithm>
 #include <atomic>
@@ -58,6 +59,97 @@ Dims dims_of(const Conv2dShape& s) {
   return d;
 }
 
+// dX of item b, group g by GEMM + col2im over pixel tiles (cols: k·tile floats).
+bool data_item(Context& ctx, const Conv2dShape& s, const Dims& d, const float* dy, const float* weight, float* dx,
+               int64_t b, int64_t g, float* cols) {
+  GemmOptions o;
+  o.trans_a = true;  // op(A) = W_gᵀ: [k, ocg]
+  float* dxg = dx + (b * s.c + g * d.cg) * s.h * s.w;
+  std::fill(dxg, dxg + d.cg * s.h * s.w, 0.0f);
+  stream_in(dy + (b * s.oc + g * d.ocg) * d.p, d.ocg * d.p);
+  for (int64_t p0 = 0; p0 < d.p; p0 += d.tile) {
+    const int64_t count = std::min(d.tile, d.p - p0);
+    if (gemm_f32(ctx, d.k, count, d.ocg, weight + g * d.ocg * d.k, d.k, dy + (b * s.oc + g * d.ocg) * d.p + p0, d.p,
+                 cols, count, o) != Status::ok) {
+      return false;
+    }
+    col2im_add_f32(s, cols, p0, count, dxg);
+  }
+  return true;
+}
+
+// acc_g += dY_g · im2col(x_g)ᵀ of item b, group g, over pixel tiles in order; overwrites acc_g first when
+// `first` (cols: k·tile floats, unused for pointwise shapes).
+bool weight_item(Context& ctx, const Conv2dShape& s, const Dims& d, const float* x, const float* dy, float* acc,
+                 int64_t b, int64_t g, bool first, float* cols) {
+  GemmOptions o;
+  o.trans_b = true;  // op(B) = colsᵀ: [count, k]
+  o.beta = first ? 0.0f : 1.0f;
+  const float* xg = x + (b * s.c + g * d.cg) * s.h * s.w;
+  for (int64_t p0 = 0; p0 < d.p; p0 += d.tile) {
+    const int64_t count = std::min(d.tile, d.p - p0);
+    const float* bmat = xg + p0;
+    int64_t ldb = d.p;
+    if (!is_pointwise(s)) {
+      im2col_f32(s, xg, p0, count, cols);
+      bmat = cols;
+      ldb = count;
+    }
+    if (gemm_f32(ctx, d.ocg, d.k, count, dy + (b * s.oc + g * d.ocg) * d.p + p0, d.p, bmat, ldb,
+                 acc + g * d.ocg * d.k, d.k, o) != Status::ok) {
+      return false;
+    }
+    o.beta = 1.0f;
+  }
+  return true;
+}
+
+// dst[i] = Σ_c partial[c·size + i] in chunk order, over disjoint element ranges in parallel.
+void sum_chunks(Context& ctx, const float* partial, int64_t chunks, int64_t size, float* dst) {
+  constexpr int64_t kBlock = 4096;
+  ctx.pool.parallel_for((size + kBlock - 1) / kBlock, [&](int64_t blk, int) {
+    const int64_t i0 = blk * kBlock, i1 = std::min(size, i0 + kBlock);
+    std::memcpy(dst + i0, partial + i0, static_cast<size_t>(i1 - i0) * sizeof(float));
+    for (int64_t c = 1; c < chunks; ++c) {
+      const float* src = partial + c * size;
+      for (int64_t i = i0; i < i1; ++i) dst[i] += src[i];
+    }
+  });
+}
+
+// lanes[o·8 + q] += the pixels i ≡ q (mod 8) of dy rows [o0, o1) of one item, pixels in order.
+void bias_lanes(const float* dy, int64_t o0, int64_t o1, int64_t spatial, float* lanes) {
+  for (int64_t o = o0; o < o1; ++o) {
+    const float* row = dy + o * spatial;
+    float l[8];  // a local copy: the compiler cannot keep lanes in registers while dy might alias it
+    for (int q = 0; q < 8; ++q) l[q] = lanes[(o - o0) * 8 + q];
+    int64_t i = 0;
+    for (; i + 8 <= spatial; i += 8) {
+      for (int q = 0; q < 8; ++q) l[q] += row[i + q];
+    }
+    for (; i < spatial; ++i) l[i & 7] += row[i];
+    for (int q = 0; q < 8; ++q) lanes[(o - o0) * 8 + q] = l[q];
+  }
+}
+
+// db[o] from lanes [chunks, oc, 8]: each lane summed over chunks in order, then the lanes in a fixed tree.
+void bias_from_lanes(const float* lanes, int64_t chunks, int64_t oc, float* db) {
+  for (int64_t o = 0; o < oc; ++o) {
+    float l[8];
+    for (int q = 0; q < 8; ++q) {
+      l[q] = lanes[o * 8 + q];
+      for (int64_t c = 1; c < chunks; ++c) l[q] += lanes[(c * oc + o) * 8 + q];
+    }
+    db[o] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+  }
+}
+
+// Stride 1: dX is a forward convolution of dy (no scatter) once both channel counts fill the tiles.
+bool data_shifted_applies(const Conv2dShape& s, const Dims& d) {
+  return s.stride_h == 1 && s.stride_w == 1 && d.cg >= kShiftedDataMinRows &&
+         conv_detail::conv2d_shifted_applies(conv_detail::transposed_shape(s));
+}
+
 }  // namespace
 
 Status conv2d_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight, const float* bias,
@@ -69,11 +161,7 @@ Status conv2d_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, co
 Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float* dy, const float* weight,
                                 float* dx) noexcept {
   const Dims d = dims_of(s);
-  // Stride 1: dX is a forward convolution of dy (no scatter) once both channel counts fill the tiles.
-  if (s.stride_h == 1 && s.stride_w == 1 && d.cg >= kShiftedDataMinRows &&
-      conv_detail::conv2d_shifted_applies(conv_detail::transposed_shape(s))) {
-    return conv_detail::conv2d_shifted_backward_data_f32(ctx, s, dy, weight, dx);
-  }
+  if (data_shifted_applies(s, d)) return conv_detail::conv2d_shifted_backward_data_f32(ctx, s, dy, weight, dx);
   GemmOptions o;
   o.trans_a = true;  // op(A) = W_gᵀ: [k, ocg]
   if (is_pointwise(s)) {
@@ -86,20 +174,8 @@ Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float*
     });
   }
   return run_tasks(ctx, s.n * s.groups, [&](int64_t task, int thread) {
-    const int64_t g = task % s.groups, b = task / s.groups;
-    float* dxg = dx + (b * s.c + g * d.cg) * s.h * s.w;
-    std::fill(dxg, dxg + d.cg * s.h * s.w, 0.0f);
     float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(d.k * d.tile));
-    if (cols == nullptr) return false;
-    stream_in(dy + (b * s.oc + g * d.ocg) * d.p, d.ocg * d.p);
-    for (int64_t p0 = 0; p0 < d.p; p0 += d.tile) {
-      const int64_t count = std::min(d.tile, d.p - p0);
-      const Status st = gemm_f32(ctx, d.k, count, d.ocg, weight + g * d.ocg * d.k, d.k,
-                                 dy + (b * s.oc + g * d.ocg) * d.p + p0, d.p, cols, count, o);
-      if (st != Status::ok) return false;
-      col2im_add_f32(s, cols, p0, count, dxg);
-    }
-    return true;
+    return cols != nullptr && data_item(ctx, s, d, dy, weight, dx, task / s.groups, task % s.groups, cols);
   });
 }
 
@@ -118,86 +194,87 @@ Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const floa
     partial = ctx.workspace.get_as<float>(0, Slot::misc, static_cast<size_t>(chunks * wsize));
     if (partial == nullptr) return Status::out_of_memory;
   }
-  const bool pointwise = is_pointwise(s);
   const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
-    float* acc = partial + chunk * wsize;
-    float* cols = nullptr;
-    if (!pointwise) {
-      cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(d.k * d.tile));
-      if (cols == nullptr) return false;
-    }
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(d.k * d.tile));
+    if (cols == nullptr) return false;
     const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks;
     for (int64_t g = 0; g < s.groups; ++g) {
-      GemmOptions o;
-      o.trans_b = true;  // op(B) = colsᵀ: [count, k]
       for (int64_t b = b0; b < b1; ++b) {
-        const float* xg = x + (b * s.c + g * d.cg) * s.h * s.w;
-        for (int64_t p0 = 0; p0 < d.p; p0 += d.tile) {
-          const int64_t count = std::min(d.tile, d.p - p0);
-          const float* bmat = xg + p0;
-          int64_t ldb = d.p;
-          if (!pointwise) {
-            im2col_f32(s, xg, p0, count, cols);
-            bmat = cols;
-            ldb = count;
-          }
-          if (gemm_f32(ctx, d.ocg, d.k, count, dy + (b * s.oc + g * d.ocg) * d.p + p0, d.p, bmat, ldb,
-                       acc + g * d.ocg * d.k, d.k, o) != Status::ok) {
-            return false;
-          }
-          o.beta = 1.0f;
-        }
+        if (!weight_item(ctx, s, d, x, dy, partial + chunk * wsize, b, g, b == b0, cols)) return false;
       }
     }
     return true;
   });
-  if (st != Status::ok || chunks == 1) return st;
-  // dW = Σ partials in chunk order, split over disjoint element ranges.
-  constexpr int64_t kBlock = 4096;
-  ctx.pool.parallel_for((wsize + kBlock - 1) / kBlock, [&](int64_t blk, int) {
-    const int64_t i0 = blk * kBlock, i1 = std::min(wsize, i0 + kBlock);
-    std::memcpy(dweight + i0, partial + i0, static_cast<size_t>(i1 - i0) * sizeof(float));
-    for (int64_t c = 1; c < chunks; ++c) {
-      const float* src = partial + c * wsize;
-      for (int64_t i = i0; i < i1; ++i) dweight[i] += src[i];
-    }
-  });
-  return Status::ok;
+  if (st == Status::ok && chunks > 1) sum_chunks(ctx, partial, chunks, wsize, dweight);
+  return st;
 }
 
 void conv2d_backward_bias_f32(Context& ctx, int64_t n, int64_t oc, int64_t spatial, const float* dy,
                               float* db) noexcept {
-  // Tasks of up to 16 channels, each walking dy in memory order (item by item, its channels' rows back to
-  // back); per channel eight independent partial sums (vectorisable without reassociation) over items and
-  // pixels in order, combined in a fixed order, whatever the task split.
-  constexpr int64_t kBlock = 16;
-  const bool parallel = n * spatial >= 65536;
-  const int64_t block = parallel ? kBlock : std::max<int64_t>(oc, 1);
-  ctx.pool.parallel_for(oc > 0 ? (oc + block - 1) / block : 0, [&](int64_t task, int) {
-    const int64_t o0 = task * block, o1 = std::min(oc, o0 + block);
-    float lanes[kBlock][8] = {};
-    float(*lane)[8] = lanes;
-    std::vector<float> big;
-    if (o1 - o0 > kBlock) {
-      big.assign(static_cast<size_t>(o1 - o0) * 8, 0.0f);
-      lane = reinterpret_cast<float(*)[8]>(big.data());
+  // Per fixed batch chunk and channel eight independent partial sums (vectorisable without reassociation)
+  // over items and pixels in order, walking dy in memory order; chunks combined in order, as in the fused
+  // backward pass, so both give the same bits for any thread count.
+  const int64_t chunks = std::max<int64_t>(1, std::min(n, kWeightChunks));
+  std::vector<float> lanes(static_cast<size_t>(chunks * oc * 8), 0.0f);
+  auto chunk_fn = [&](int64_t chunk, int) {
+    for (int64_t b = chunk * n / chunks; b < (chunk + 1) * n / chunks; ++b) {
+      bias_lanes(dy + b * oc * spatial, 0, oc, spatial, lanes.data() + chunk * oc * 8);
     }
-    for (int64_t b = 0; b < n; ++b) {
-      for (int64_t o = o0; o < o1; ++o) {
-        const float* row = dy + (b * oc + o) * spatial;
-        float* l = lane[o - o0];
-        int64_t i = 0;
-        for (; i + 8 <= spatial; i += 8) {
-          for (int q = 0; q < 8; ++q) l[q] += row[i + q];
-        }
-        for (; i < spatial; ++i) l[i & 7] += row[i];
+  };
+  if (n * oc * spatial >= 65536) {
+    ctx.pool.parallel_for(chunks, chunk_fn);
+  } else {
+    for (int64_t c = 0; c < chunks; ++c) chunk_fn(c, 0);
+  }
+  bias_from_lanes(lanes.data(), chunks, oc, db);
+}
+
+bool conv2d_backward_fused_applies(const Conv2dShape& s) noexcept {
+  const Dims d = dims_of(s);
+  return !is_pointwise(s) && !data_shifted_applies(s, d) && !conv_detail::conv2d_weight_shifted_applies(s);
+}
+
+Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy, const float* weight,
+                           float* dx, float* dweight, float* db) noexcept {
+  const Dims d = dims_of(s);
+  if (dx == nullptr || dweight == nullptr || s.n == 0 || d.p == 0 || !conv2d_backward_fused_applies(s)) {
+    if (dx != nullptr) {
+      const Status st = conv2d_backward_data_f32(ctx, s, dy, weight, dx);
+      if (st != Status::ok) return st;
+    }
+    if (dweight != nullptr) {
+      const Status st = conv2d_backward_weight_f32(ctx, s, x, dy, dweight);
+      if (st != Status::ok) return st;
+    }
+    if (db != nullptr) conv2d_backward_bias_f32(ctx, s.n, s.oc, d.p, dy, db);
+    return Status::ok;
+  }
+  // One pass over dy: each batch chunk runs item by item dX, its dW terms and its db lanes while the item's
+  // dy is still in cache. dW and db partials are per fixed chunk, summed in chunk order.
+  const int64_t chunks = std::min(s.n, kWeightChunks), wsize = s.oc * d.k, bsize = s.oc * 8;
+  float* partial = ctx.workspace.get_as<float>(0, Slot::misc, static_cast<size_t>(chunks * (wsize + bsize)));
+  if (partial == nullptr) return Status::out_of_memory;
+  float* lanes = partial + chunks * wsize;
+  std::fill(lanes, lanes + chunks * bsize, 0.0f);
+  const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(d.k * d.tile));
+    if (cols == nullptr) return false;
+    const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks;
+    for (int64_t b = b0; b < b1; ++b) {
+      for (int64_t g = 0; g < s.groups; ++g) {
+        if (!data_item(ctx, s, d, dy, weight, dx, b, g, cols)) return false;
+        if (!weight_item(ctx, s, d, x, dy, partial + chunk * wsize, b, g, b == b0, cols)) return false;
       }
+      if (db != nullptr) bias_lanes(dy + b * s.oc * d.p, 0, s.oc, d.p, lanes + chunk * bsize);
     }
-    for (int64_t o = o0; o < o1; ++o) {
-      const float* l = lane[o - o0];
-      db[o] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-    }
+    return true;
   });
+  if (st != Status::ok) return st;
+  sum_chunks(ctx, partial, chunks, wsize, dweight);
+  if (db != nullptr) {
+    bias_from_lanes(lanes, chunks, s.oc, db);
+  }
+  return Status::ok;
 }
 
 }  // namespace nodegrad::kernels

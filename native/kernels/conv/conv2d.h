@@ -50,8 +50,15 @@ runtime::Status conv2d_backward_data_f32(runtime::Context& ctx, const Conv2dShap
 // dweight = Σ over batch and pixels of dy ⊗ im2col(x). dweight is overwritten.
 runtime::Status conv2d_backward_weight_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                            const float* dy, float* dweight) noexcept;
-// db[o] = Σ_b Σ_p dy[b, o, p] over spatial = OH·OW pixels. db is overwritten.
+// db[o] = Σ_b Σ_p dy[b, o, p] over spatial = OH·OW pixels, summed in fixed batch chunks. db is overwritten.
 void conv2d_backward_bias_f32(runtime::Context& ctx, int64_t n, int64_t oc, int64_t spatial, const float* dy,
                               float* db) noexcept;
+
+// Any of dx, dweight, db (each may be null), bitwise as the three calls above compute them; when dX and dW
+// both run over col2im/im2col (conv2d_backward_fused_applies) one pass over the batch computes them item by
+// item while the item's dy is in cache, instead of three passes over dy.
+runtime::Status conv2d_backward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x, const float* dy,
+                                    const float* weight, float* dx, float* dweight, float* db) noexcept;
+bool conv2d_backward_fused_applies(const Conv2dShape& s) noexcept;
 
 }  // namespace nodegrad::kernels
