@@ -55,14 +55,14 @@ Plan make_plan(const Context& ctx, const Conv2dShape& s, bool bias) {
   P.pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
                 s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
   P.wp = s.ow + s.dilation_w * (s.kw - 1);
-  P.wide = !P.pointwise && s.stride_h == 1 && s.stride_w == 1 && P.wp <= 2 * s.ow;
+  P.wide = !P.pointwise && s.stride_h == 1 && s.stride_w == 1;
   const int64_t nr = P.cfg.nr;
   const int64_t cap = std::max(nr, kTileBudget / P.k / nr * nr);
   // At least two tasks per thread when the batch alone does not give them (the tiling never changes results).
   const int64_t items = std::max<int64_t>(1, s.n * s.groups);
   const int64_t want = ceil_div(2 * ctx.pool.num_threads(), items);
   if (P.wide) {
-    P.tiles = std::max(ceil_div(s.oh, std::max<int64_t>(1, cap / P.wp)), std::min(want, s.oh));
+    P.tiles = std::max(ceil_div(s.oh, std::max<int64_t>(1, cap / s.ow)), std::min(want, s.oh));
     P.tile = ceil_div(s.oh, std::max<int64_t>(1, P.tiles));
     P.tiles = s.oh == 0 ? 0 : ceil_div(s.oh, P.tile);
     return P;
@@ -169,23 +169,41 @@ bool run_tile(Context& ctx, const Plan& P, const float* packed_a, const float* x
   return true;
 }
 
+// Copies `rows` runs of ow values (run rr starts at src + rr·wp) one after the other into a reduction row's
+// place in the B panels (NR columns each, panel_stride apart), zeros past the last one.
+void gather_runs(int nr, const float* src, int64_t wp, int64_t ow, int64_t rows, float* dst, int64_t panel_stride) {
+  int64_t lane = 0;
+  for (int64_t rr = 0; rr < rows; ++rr) {
+    const float* in = src + rr * wp;
+    for (int64_t left = ow; left > 0;) {
+      const int64_t n = std::min<int64_t>(left, nr - lane);
+      for (int64_t q = 0; q < n; ++q) dst[lane + q] = in[q];
+      in += n;
+      left -= n;
+      lane += n;
+      if (lane == nr) {
+        lane = 0;
+        dst += panel_stride;
+      }
+    }
+  }
+  if (lane > 0) std::fill(dst + lane, dst + nr, 0.0f);
+}
+
 // Stride 1 over padded rows: with xp the zero-padded input rows of the tile (row width wp), unfolded row
-// r = (ci, ky, kx) over the padded pixel index q = oy·wp + ox is the contiguous slice xp[ci] + ky·dh·wp + kx·dw
-// + q, so packing is plain copies. Columns with ox ≥ ow are computed into a tile-local output and dropped
-// when its rows are copied to y (they read past their row, into values that only they use).
+// r = (ci, ky, kx) of output row oy is the contiguous run xp[ci] + (oy − oy0 + ky·dh)·wp + kx·dw of ow values,
+// so packing is plain copies, and the tile's pixels are consecutive in y, written in place.
 bool run_tile_wide(Context& ctx, const Plan& P, const float* packed_a, const float* x, float* y, int64_t b, int64_t g,
                    int64_t t, int thread) {
   const Conv2dShape& s = P.s;
   const int NR = P.cfg.nr;
-  const int64_t oy0 = t * P.tile, rows = std::min(P.tile, s.oh - oy0), count = rows * P.wp;
+  const int64_t oy0 = t * P.tile, rows = std::min(P.tile, s.oh - oy0), count = rows * s.ow;
   const int64_t npanels = ceil_div(count, NR), cg = s.c / s.groups;
   const int64_t in_rows = rows + s.dilation_h * (s.kh - 1), plane = in_rows * P.wp;
-  const int64_t bsize = P.k * npanels * NR, ysize = P.m * count;
-  const int64_t xsize = cg * plane + s.dilation_w * (s.kw - 1) + NR;
-  float* packed_b = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(bsize + ysize + xsize));
+  const int64_t bsize = P.k * npanels * NR, xsize = cg * plane;
+  float* packed_b = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(bsize + xsize));
   if (packed_b == nullptr) return false;
-  float* yp = packed_b + bsize;
-  float* xp = yp + ysize;
+  float* xp = packed_b + bsize;
   const float* xg = x + (b * s.c + g * cg) * s.h * s.w;
   const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, P.wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, P.wp);
   for (int64_t ci = 0; ci < cg; ++ci) {
@@ -202,19 +220,20 @@ bool run_tile_wide(Context& ctx, const Plan& P, const float* packed_a, const flo
       std::fill(dst + c1, dst + P.wp, 0.0f);
     }
   }
-  std::fill(xp + cg * plane, xp + xsize, 0.0f);
-  std::fill(yp, yp + count, 1.0f);  // the bias row's source, overwritten by the products below
   for (int64_t r = 0; r < P.k; ++r) {
-    const int64_t kx = r % s.kw, ky = r / s.kw % s.kh, ci = r / s.kw / s.kh;
-    const float* src = r == P.taps ? yp : xp + ci * plane + ky * s.dilation_h * P.wp + kx * s.dilation_w;
     const int64_t pc = r / P.kc * P.kc, kcb = std::min(P.kc, P.k - pc);
-    scatter_row(NR, src, count, packed_b + pc * npanels * NR + (r - pc) * NR, kcb * NR);
+    float* dst = packed_b + pc * npanels * NR + (r - pc) * NR;
+    if (r == P.taps) {  // the bias row
+      for (int64_t j = 0; j < npanels; ++j) {
+        for (int64_t q = 0; q < NR; ++q) dst[j * kcb * NR + q] = j * NR + q < count ? 1.0f : 0.0f;
+      }
+      continue;
+    }
+    const int64_t kx = r % s.kw, ky = r / s.kw % s.kh, ci = r / s.kw / s.kh;
+    gather_runs(NR, xp + ci * plane + ky * s.dilation_h * P.wp + kx * s.dilation_w, P.wp, s.ow, rows, dst, kcb * NR);
   }
-  multiply(P, packed_a + g * P.mpanels * P.cfg.mr * P.k, packed_b, count, yp, count);
-  for (int64_t row = 0; row < P.m; ++row) {
-    float* dst = y + (b * s.oc + g * P.m + row) * P.p + oy0 * s.ow;
-    for (int64_t r = 0; r < rows; ++r) std::copy(yp + row * count + r * P.wp, yp + row * count + r * P.wp + s.ow, dst + r * s.ow);
-  }
+  multiply(P, packed_a + g * P.mpanels * P.cfg.mr * P.k, packed_b, count, y + (b * s.oc + g * P.m) * P.p + oy0 * s.ow,
+           P.p);
   return true;
 }
 
