@@ -46,6 +46,7 @@ bool is_pointwise(const Conv2dShape& s) {
 
 struct Dims {
   int64_t cg, ocg, k, p, tile, tiles;
+  bool wt;  // dW accumulates dWᵀ_g = im2col(x_g) · dY_gᵀ: fewer unfolded rows than output channels (C = 1)
 };
 
 Dims dims_of(const Conv2dShape& s) {
@@ -56,6 +57,7 @@ Dims dims_of(const Conv2dShape& s) {
   d.p = s.oh * s.ow;
   d.tile = conv2d_tile(d.k, d.p);
   d.tiles = d.p == 0 ? 0 : (d.p + d.tile - 1) / d.tile;
+  d.wt = !is_pointwise(s) && d.k < d.ocg;
   return d;
 }
 
@@ -78,13 +80,14 @@ bool data_item(Context& ctx, const Conv2dShape& s, const Dims& d, const float* d
   return true;
 }
 
-// acc_g += dY_g · im2col(x_g)ᵀ of item b, group g, over pixel tiles in order; overwrites acc_g first when
-// `first` (cols: k·tile floats, unused for pointwise shapes).
+// acc_g += dY_g · im2col(x_g)ᵀ of item b, group g, over pixel tiles in order (its transpose when d.wt);
+// overwrites acc_g first when `first` (cols: k·tile floats, unused for pointwise shapes).
 bool weight_item(Context& ctx, const Conv2dShape& s, const Dims& d, const float* x, const float* dy, float* acc,
                  int64_t b, int64_t g, bool first, float* cols) {
   GemmOptions o;
   o.trans_b = true;  // op(B) = colsᵀ: [count, k]
   o.beta = first ? 0.0f : 1.0f;
+  GemmOptions to = o;  // d.wt: op(B) = dY_gᵀ [count, ocg], A = cols read in place
   const float* xg = x + (b * s.c + g * d.cg) * s.h * s.w;
   for (int64_t p0 = 0; p0 < d.p; p0 += d.tile) {
     const int64_t count = std::min(d.tile, d.p - p0);
@@ -95,11 +98,11 @@ bool weight_item(Context& ctx, const Conv2dShape& s, const Dims& d, const float*
       bmat = cols;
       ldb = count;
     }
-    if (gemm_f32(ctx, d.ocg, d.k, count, dy + (b * s.oc + g * d.ocg) * d.p + p0, d.p, bmat, ldb,
-                 acc + g * d.ocg * d.k, d.k, o) != Status::ok) {
-      return false;
-    }
-    o.beta = 1.0f;
+    const float* dyt = dy + (b * s.oc + g * d.ocg) * d.p + p0;
+    const Status st = d.wt ? gemm_f32(ctx, d.k, d.ocg, count, bmat, ldb, dyt, d.p, acc + g * d.ocg * d.k, d.ocg, to)
+                           : gemm_f32(ctx, d.ocg, d.k, count, dyt, d.p, bmat, ldb, acc + g * d.ocg * d.k, d.k, o);
+    if (st != Status::ok) return false;
+    o.beta = to.beta = 1.0f;
   }
   return true;
 }
@@ -115,6 +118,26 @@ void sum_chunks(Context& ctx, const float* partial, int64_t chunks, int64_t size
       for (int64_t i = i0; i < i1; ++i) dst[i] += src[i];
     }
   });
+}
+
+// dweight from per-chunk partials: summed in chunk order, transposed back per group when d.wt.
+void finish_weight(Context& ctx, const Conv2dShape& s, const Dims& d, const float* partial, int64_t chunks,
+                   float* dweight) {
+  const int64_t wsize = s.oc * d.k;
+  if (!d.wt) {
+    if (partial != dweight) sum_chunks(ctx, partial, chunks, wsize, dweight);
+    return;
+  }
+  for (int64_t g = 0; g < s.groups; ++g) {
+    for (int64_t o = 0; o < d.ocg; ++o) {
+      for (int64_t r = 0; r < d.k; ++r) {
+        const int64_t at = (g * d.k + r) * d.ocg + o;
+        float v = partial[at];
+        for (int64_t c = 1; c < chunks; ++c) v += partial[c * wsize + at];
+        dweight[(g * d.ocg + o) * d.k + r] = v;
+      }
+    }
+  }
 }
 
 // lanes[o·8 + q] += the pixels i ≡ q (mod 8) of dy rows [o0, o1) of one item, pixels in order.
@@ -190,7 +213,7 @@ Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const floa
   }
   const int64_t chunks = std::min(s.n, kWeightChunks);
   float* partial = dweight;
-  if (chunks > 1) {
+  if (chunks > 1 || d.wt) {
     partial = ctx.workspace.get_as<float>(0, Slot::misc, static_cast<size_t>(chunks * wsize));
     if (partial == nullptr) return Status::out_of_memory;
   }
@@ -205,7 +228,7 @@ Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const floa
     }
     return true;
   });
-  if (st == Status::ok && chunks > 1) sum_chunks(ctx, partial, chunks, wsize, dweight);
+  if (st == Status::ok) finish_weight(ctx, s, d, partial, chunks, dweight);
   return st;
 }
 
@@ -270,7 +293,7 @@ Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, c
     return true;
   });
   if (st != Status::ok) return st;
-  sum_chunks(ctx, partial, chunks, wsize, dweight);
+  finish_weight(ctx, s, d, partial, chunks, dweight);
   if (db != nullptr) {
     bias_from_lanes(lanes, chunks, s.oc, db);
   }
