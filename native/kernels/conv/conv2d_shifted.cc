@@ -2,7 +2,8 @@
 // one tap the unfolded matrix is a shifted view of the (zero-padded) input, B(ci, ox) = xp[ci, oy·sh + ky·dh,
 // ox + kx·dw], which a GEMM micro-kernel reads in place with a k step of one channel plane. A register tile of
 // y (MR output channels × NR pixels of one output row) takes the bias, then one micro-kernel call per tap
-// accumulating over the group's channels, and is written straight into y (edge tiles via a scratch tile).
+// accumulating over the group's channels, in a contiguous scratch tile copied into y once (y's rows are
+// often a multiple of 4 KiB apart: ten loads and stores of the tile in place would share one L1 set).
 //
 // Each task copies the input rows its output rows need, padded with zeros, into its own workspace as
 // xp[r, ci, c] (rows outermost, so one call's k steps walk a few KiB rather than one page per channel), with
@@ -102,15 +103,13 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
       for (int64_t i = 0; i < P.mpanels; ++i) {
         const int64_t mr = std::min<int64_t>(MR, P.m - i * MR);
         float* yc = y + (b * s.oc + g * P.m + i * MR) * p + oy * s.ow + ox;
-        // An edge tile: the ISA's any-size tile kernel straight into y, else a full tile into scratch.
+        // Edge tiles run the ISA's any-size tile kernel where it has one.
         const bool full = mr == MR && nr == NR, edge = !full && P.cfg.tile != nullptr;
-        float* c = full || edge ? yc : scratch;
-        const int64_t ldc = full || edge ? p : NR;
         auto kernel = [&](int64_t kc, const float* a, const float* bp, int64_t b_step, float beta) {
           if (edge) {
-            P.cfg.tile(mr, nr, kc, a, 1, MR, bp, b_step, c, ldc, 1.0f, beta);
+            P.cfg.tile(mr, nr, kc, a, 1, MR, bp, b_step, scratch, NR, 1.0f, beta);
           } else {
-            P.cfg.ukernel(kc, a, MR, bp, b_step, c, ldc, 1.0f, beta);
+            P.cfg.ukernel(kc, a, MR, bp, b_step, scratch, NR, 1.0f, beta);
           }
         };
         float beta = 0.0f;
@@ -126,7 +125,7 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
             beta = 1.0f;
           }
         }
-        if (!full && !edge) gemm_merge_tile_f32(mr, nr, scratch, NR, yc, p, 1.0f, 0.0f);
+        gemm_merge_tile_f32(mr, nr, scratch, NR, yc, p, 1.0f, 0.0f);
       }
     }
   }
