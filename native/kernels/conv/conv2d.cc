@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "../gemm/gemm.h"
+#include "../gemm/gemm_config.h"
 #include "conv2d_internal.h"
 
 namespace nodegrad::kernels {
@@ -29,6 +30,7 @@ constexpr int64_t kWeightChunks = 8;
 // Input channels per group (the rows of dX's register tiles) from which the shifted driver beats col2im.
 constexpr int64_t kShiftedDataMinRows = 8;
 
+using conv_detail::round_up;
 using conv_detail::run_tasks;
 
 // Reads a block sequentially once, so that the GEMM's strided reads of it (one stream per channel, more than
@@ -46,7 +48,7 @@ bool is_pointwise(const Conv2dShape& s) {
 
 struct Dims {
   int64_t cg, ocg, k, p, tile, tiles;
-  bool wt;  // dW accumulates dWᵀ_g = im2col(x_g) · dY_gᵀ: fewer unfolded rows than output channels (C = 1)
+  bool wt;  // dW accumulates dWᵀ_g = im2col(x_g) · dY_gᵀ (see weight_transposed)
 };
 
 Dims dims_of(const Conv2dShape& s) {
@@ -57,8 +59,21 @@ Dims dims_of(const Conv2dShape& s) {
   d.p = s.oh * s.ow;
   d.tile = conv2d_tile(d.k, d.p);
   d.tiles = d.p == 0 ? 0 : (d.p + d.tile - 1) / d.tile;
-  d.wt = !is_pointwise(s) && d.k < d.ocg;
+  d.wt = false;
   return d;
+}
+
+// Whether dW over im2col fills the register tiles better as dWᵀ [k, ocg] than as dW [ocg, k]: rows fill MR-row
+// panels, columns fill vectors of half the tile width (the tile kernels run one or two). C = 1 (k = 9, 64
+// channels) and LeNet's conv2 (k = 150, 16 channels) both prefer dWᵀ.
+bool weight_transposed(const Context& ctx, const Conv2dShape& s, const Dims& d) {
+  if (is_pointwise(s)) return false;
+  const GemmConfigF32 cfg = gemm_config_f32(ctx.isa);
+  const int64_t v = std::max(1, cfg.nr / 2);
+  auto fill = [&](int64_t m, int64_t n) {
+    return static_cast<double>(m) / round_up(m, cfg.mr) * static_cast<double>(n) / round_up(n, v);
+  };
+  return fill(d.k, d.ocg) > fill(d.ocg, d.k);
 }
 
 // dX of item b, group g by GEMM + col2im over pixel tiles (cols: k·tile floats).
@@ -205,7 +220,8 @@ Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float*
 Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy,
                                   float* dweight) noexcept {
   if (conv_detail::conv2d_weight_shifted_applies(s)) return conv_detail::conv2d_weight_shifted_f32(ctx, s, x, dy, dweight);
-  const Dims d = dims_of(s);
+  Dims d = dims_of(s);
+  d.wt = weight_transposed(ctx, s, d);
   const int64_t wsize = s.oc * d.k;
   if (s.n == 0 || d.p == 0) {
     std::fill(dweight, dweight + wsize, 0.0f);
@@ -259,7 +275,8 @@ bool conv2d_backward_fused_applies(const Conv2dShape& s) noexcept {
 
 Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy, const float* weight,
                            float* dx, float* dweight, float* db) noexcept {
-  const Dims d = dims_of(s);
+  Dims d = dims_of(s);
+  d.wt = weight_transposed(ctx, s, d);
   if (dx == nullptr || dweight == nullptr || s.n == 0 || d.p == 0 || !conv2d_backward_fused_applies(s)) {
     if (dx != nullptr) {
       const Status st = conv2d_backward_data_f32(ctx, s, dy, weight, dx);
