@@ -152,6 +152,17 @@ function convCases(variant: 'plain' | 'grouped'): BindingCase[] {
       },
       arrays: [input(16, 'x'), input(17, 'dy'), output(18, 'dweight')],
     },
+    {
+      fn: 'conv2dBackward',
+      label: label('conv2dBackward'),
+      args(r, big) {
+        const g = convGeometry(variant, big), s = convSizes(g);
+        return [...convGeometryArgs(g), f32(r, s.x), f32(r, s.y), f32(r, s.wt), new Float32Array(s.x), new Float32Array(s.wt),
+          withBias ? new Float32Array(g.oc) : null];
+      },
+      arrays: [input(16, 'x'), input(17, 'dy'), input(18, 'weight'), output(19, 'dx'), output(20, 'dweight'),
+        ...(withBias ? [output(21, 'dbias')] : [])],
+    },
   ];
 }
 
