@@ -48,6 +48,11 @@ export class DataLoader<T = unknown, B = T> implements Iterable<B> {
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`nodegrad.DataLoader: expected batchSize to be an integer >= 1, got ${String(batchSize)}`);
     if (seed !== undefined && generator !== undefined) throw new TypeError('nodegrad.DataLoader: expected seed or generator, not both');
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new RangeError(`nodegrad.DataLoader: expected seed to be an integer in [0, 2^32), got ${String(seed)}`);
+    if (generator !== undefined && !(generator instanceof Generator)) throw new TypeError('nodegrad.DataLoader: expected generator to be a Generator');
+    for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast]] as const) {
+      if (typeof v !== 'boolean') throw new TypeError(`nodegrad.DataLoader: expected ${name} to be a boolean, got ${String(v)}`);
+    }
     if (collate !== undefined && typeof collate !== 'function') throw new TypeError('nodegrad.DataLoader: expected collate to be a function');
     this.batchSize = batchSize;
     this.shuffle = shuffle;

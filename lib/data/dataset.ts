@@ -86,11 +86,12 @@ export function randperm(n: number, generator: Generator = defaultGenerator): nu
  * fractions summing to 1 (the remainder is dealt one by one to the first subsets, as PyTorch).
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Array<Subset<T>> {
-  const n = dataset.length;
-  let sizes = lengths.slice();
+  if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) throw new TypeError('nodegrad.randomSplit: expected a dataset with length and get(i)');
   if (!Array.isArray(lengths) || lengths.length === 0 || lengths.some((l) => typeof l !== 'number' || !(l >= 0))) {
     throw new RangeError(`nodegrad.randomSplit: expected a non-empty list of non-negative lengths, got ${String(lengths)}`);
   }
+  const n = dataset.length;
+  let sizes = lengths.slice();
   const total = lengths.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) < 1e-9 && lengths.every((l) => l <= 1) && total !== n) {
     sizes = lengths.map((f) => Math.floor(n * f));

@@ -71,6 +71,13 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(ds(), { batchSize: 0 })).toThrow(RangeError);
     expect(() => new DataLoader({} as Dataset<unknown>)).toThrow(TypeError);
     expect(() => new DataLoader(ds(), { seed: 1, generator: new Generator(1) })).toThrow(TypeError);
+    expect(() => new DataLoader(ds(), { batchSize: 2.5 })).toThrow(/^nodegrad\.DataLoader: expected batchSize to be an integer >= 1/);
+    expect(() => new DataLoader(ds(), { shuffle: 'yes' as unknown as boolean })).toThrow(/^nodegrad\.DataLoader: expected shuffle to be a boolean/);
+    expect(() => new DataLoader(ds(), { dropLast: 1 as unknown as boolean })).toThrow(/expected dropLast to be a boolean/);
+    expect(() => new DataLoader(ds(), { shuffle: true, seed: -1 })).toThrow(/^nodegrad\.DataLoader: expected seed to be an integer in \[0, 2\^32\)/);
+    expect(() => new DataLoader(ds(), { shuffle: true, seed: NaN })).toThrow(RangeError);
+    expect(() => new DataLoader(ds(), { generator: {} as Generator })).toThrow(/expected generator to be a Generator/);
+    expect(() => new DataLoader(ds(), { collate: 3 as never })).toThrow(/collate/);
   });
 });
 
@@ -89,6 +96,14 @@ describe('datasets', () => {
     expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
     expect(randomSplit(ds(), [0.5, 0.5], new Generator(3)).map((p) => p.length)).toEqual([12, 11]);
     expect(() => randomSplit(ds(), [10, 10])).toThrow(/summing to the dataset's length 23/);
+    expect(() => randomSplit(ds(), 23 as unknown as number[])).toThrow(/^nodegrad\.randomSplit: expected a non-empty list of non-negative lengths/);
+    expect(() => randomSplit(ds(), [23.5, -0.5])).toThrow(RangeError);
+    expect(() => randomSplit(null as unknown as Dataset<unknown>, [1])).toThrow(TypeError);
+    // Fractions as PyTorch: ⌊n·f⌋ each, then the remainder one by one from the first subset (23·0.3 → 6 + 1).
+    expect(randomSplit(ds(), [0.3, 0.3, 0.4], new Generator(3)).map((p) => p.length)).toEqual([7, 7, 9]);
+    // The same generator seed gives the same split.
+    const again = randomSplit(ds(), [10, 13], new Generator(3));
+    expect(again.map((p) => p.indices)).toEqual(parts.map((p) => p.indices));
     // A Subset batches through the parent's fast path.
     const [batch] = new DataLoader<Tensor[], Tensor[]>(parts[0], { batchSize: 10 });
     expect(idsOf(batch)).toEqual(Array.from({ length: 10 }, (_, i) => parts[0].get(i)[0].item()));
@@ -125,6 +140,15 @@ describe('MNIST', () => {
     fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), images);
     fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 12]));
     expect(() => loadMnist(dir)).toThrow(/expected labels 0\.\.9, got 12/);
+    fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 3, 3, 4, 5]));
+    expect(() => loadMnist(dir)).toThrow(/train-labels-idx1-ubyte: expected 2 uint8 labels, got uint8 with dims \[3\]/);
+    fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 3, 4]));
+    fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), Uint8Array.from([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]));
+    expect(() => loadMnist(dir)).toThrow(/train-images-idx3-ubyte: expected uint8 images of 3 dims, got uint8 with dims \[2, 2\]/);
+    // The training split is fine now; the test split's files are missing and named.
+    fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte'), images);
+    expect(() => loadMnist(dir)).toThrow(/t10k-images-idx3-ubyte \(or t10k-images-idx3-ubyte\.gz\) in /);
+    expect(() => loadMnist(3 as unknown as string)).toThrow(/^nodegrad\.loadMnist: expected dir to be a string/);
     fs.rmSync(dir, { recursive: true });
   });
 });
