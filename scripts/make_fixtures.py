@@ -5,11 +5,13 @@ deterministic on one machine, but PyTorch's float32 results may differ in the la
 regenerate only the files you change).
 
 For each model <name>: <name>.safetensors holds exactly model.state_dict() (PyTorch's key names, shapes
-and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode. optim.safetensors
-holds 3-step optimizer trajectories on fixed gradients, schedulers.safetensors learning-rate traces,
-losses.safetensors each loss module's value and input gradient; their configurations are JSON in
-__metadata__. safetensors is written by hand (Debian has no package for it).
+and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode; mlp.f16 and mlp.bf16
+hold the mlp in half precisions. optim.safetensors holds 3-step optimizer trajectories on fixed gradients,
+schedulers.safetensors learning-rate traces, losses.safetensors each loss module's value and input
+gradient; their configurations are JSON in __metadata__. safetensors is written by hand (Debian has no
+package for it).
 """
+import copy
 import inspect
 import json
 import os
@@ -21,7 +23,7 @@ from torch import nn
 from torch.optim.optimizer import required
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
-DTYPES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64'}
+DTYPES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64', torch.float16: 'F16', torch.bfloat16: 'BF16'}
 
 
 def save(path, tensors, metadata=None):
@@ -33,7 +35,9 @@ def save(path, tensors, metadata=None):
     offset = 0
     for name in sorted(tensors):
         t = tensors[name].detach().contiguous()
-        data = t.numpy().astype(t.numpy().dtype.newbyteorder('<')).tobytes()
+        # numpy has no bfloat16: its bits go out as int16 (same width and byte order).
+        bits = t.view(torch.int16) if t.dtype == torch.bfloat16 else t
+        data = bits.numpy().astype(bits.numpy().dtype.newbyteorder('<')).tobytes()
         header[name] = {'dtype': DTYPES[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
@@ -211,6 +215,24 @@ def schedulers():
     save(os.path.join(OUT, 'schedulers.safetensors'), tensors)
 
 
+def halves():
+    """The mlp fixture's model stored as F16 and as BF16 (as `model.half().state_dict()` would be), and the
+    float32 outputs of the model whose weights were rounded that way."""
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    x = torch.randn(5, 4)
+    io = {'input': x}
+    for name, dtype in (('f16', torch.float16), ('bf16', torch.bfloat16)):
+        sd = {k: v.to(dtype) for k, v in mlp.state_dict().items()}
+        save(os.path.join(OUT, 'mlp.' + name + '.safetensors'), sd, {'format': 'pt'})
+        rounded = copy.deepcopy(mlp)
+        rounded.load_state_dict({k: v.float() for k, v in sd.items()})
+        with torch.no_grad():
+            io['output_' + name] = rounded(x)
+        io.update({name + '.' + k: v.float() for k, v in sd.items()})
+    save(os.path.join(OUT, 'halves.io.safetensors'), io)
+
+
 LOSSES = {
     'ce': ('CrossEntropyLoss', {}, 'logits', 'classes'),
     'ce_weight_smoothing_ignore': ('CrossEntropyLoss', {'weight': 'class_weight', 'label_smoothing': 0.1, 'ignore_index': 2}, 'logits', 'classes'),
@@ -254,7 +276,7 @@ def losses():
 
 if __name__ == '__main__':
     # `make_fixtures.py optimizers losses` writes only those groups (default: all).
-    groups = {'models': models, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
+    groups = {'models': models, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
     for name in sys.argv[1:] or groups:

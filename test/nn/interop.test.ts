@@ -120,3 +120,25 @@ export function checkInterop(cases: Record<string, Case>): void {
 }
 
 checkInterop(modelCases);
+
+describe('half-precision files saved by PyTorch (F16, BF16) load into a float32 model', () => {
+  const io = load(path.join(fixtures, 'halves.io.safetensors'));
+  for (const [name, dtype] of [['f16', 'F16'], ['bf16', 'BF16']] as const) {
+    it(`mlp.${name}: widened exactly as PyTorch's .float(), and gives the rounded model's outputs`, () => {
+      const file = path.join(fixtures, `mlp.${name}.safetensors`);
+      const bytes = fs.readFileSync(file);
+      const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+      expect(header['0.weight'].dtype).toBe(dtype);
+      const model = modelCases.mlp.make();
+      expect(model.load(file)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      for (const [k, t] of Object.entries(model.stateDict())) {
+        expect(t.dtype).toBe('float32');
+        expect(Buffer.from(t.data.buffer), k).toEqual(Buffer.from(io[`${name}.${k}`].data.buffer));
+      }
+      const y = model.forward(io.input) as Tensor;
+      const ref = io[`output_${name}`];
+      expectClose(y.data, ref.data, (i) => 1e-5 * Math.abs(ref.data[i]) + 1e-6, `${name} output`);
+    });
+  }
+});
+
