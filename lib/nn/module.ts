@@ -121,6 +121,7 @@ export class Module {
 
   /** Sets training mode on this module and every descendant. Returns this. */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError(`nodegrad.${this.constructor.name}.train: expected mode to be a boolean, got ${String(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }

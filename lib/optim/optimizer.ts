@@ -162,12 +162,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       }
       newState.set(p, copy);
     }
-    dict.paramGroups.forEach((g, gi) => {
+    // Every group is checked before any is replaced, so a failed load changes nothing.
+    const groups = dict.paramGroups.map((g, gi) => {
       const { params: _ids, ...options } = g;
       const group = { ...this.paramGroups[gi], ...structuredClone(options) } as ParamGroup<O>;
       this.validate(group, op);
-      this.paramGroups[gi] = group;
+      return group;
     });
+    groups.forEach((g, gi) => { this.paramGroups[gi] = g; });
     this.state.clear();
     for (const [p, s] of newState) this.state.set(p, s);
   }

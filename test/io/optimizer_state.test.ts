@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeOptimizerState, encodeOptimizerState } from '../../lib/io/optimizer_state.js';
+import { encodeSafetensors, type RawTensor } from '../../lib/io/safetensors.js';
 import { encodeStateDict } from '../../lib/io/state.js';
 import { Adam, type Optimizer, RMSprop, SGD } from '../../lib/optim/index.js';
 import { tensor } from '../../lib/ops/creation.js';
@@ -51,5 +52,13 @@ describe('optimizer state files', () => {
     const good = encodeOptimizerState({ state: {}, paramGroups: [{ lr: 1, params: [0] }] });
     expect(decodeOptimizerState(good).paramGroups).toEqual([{ lr: 1, params: [0] }]);
     expect(() => encodeOptimizerState({} as never)).toThrow(TypeError);
+    const withMeta = (meta: Record<string, string>, tensors: Record<string, RawTensor> = {}) => encodeSafetensors(tensors, { format: 'nodegrad.optimizer', ...meta });
+    expect(() => decodeOptimizerState(withMeta({ 'nodegrad.param_groups': '[{' }), 'o.st')).toThrow(/^nodegrad\.loadOptimizerState: o\.st: malformed metadata JSON/);
+    expect(() => decodeOptimizerState(withMeta({ 'nodegrad.param_groups': '[{"lr":1}]' }))).toThrow(/param groups must be a list of objects with params/);
+    expect(() => decodeOptimizerState(withMeta({ 'nodegrad.param_groups': '[]', 'nodegrad.scalars': '{"0":{"step":"3"}}' }))).toThrow(/scalar state 0\.step is not a number/);
+    expect(() => decodeOptimizerState(withMeta({ 'nodegrad.param_groups': '[]' }, { 'state.0.m': { dtype: 'F32', shape: [1, 1], data: new Float32Array(1) } })))
+      .toThrow(/unexpected tensor 'state\.0\.m'/);
+    expect(() => decodeOptimizerState(withMeta({ 'nodegrad.param_groups': '[]' }, { weights: { dtype: 'F32', shape: [1], data: new Float32Array(1) } })))
+      .toThrow(/unexpected tensor 'weights'/);
   });
 });

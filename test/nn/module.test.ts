@@ -35,6 +35,8 @@ describe('Module registration and traversal', () => {
     ]);
     expect([...net.namedBuffers()].map(([n]) => n)).toEqual(['steps', 'cache', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
     expect([...net.namedChildren()].map(([n]) => n)).toEqual(['fc1', 'act', 'head', 'bn']);
+    expect([...net.children()]).toEqual([net.fc1, net.act, net.head, net.bn]);
+    expect([...net.modules()]).toEqual([net, net.fc1, net.act, net.head, ...net.head, net.bn]);
     expect([...net.namedModules()].map(([n]) => n)).toEqual(['', 'fc1', 'act', 'head', 'head.0', 'head.1', 'head.2', 'bn']);
     expect([...net.parameters(false)]).toEqual([net.scale]);
   });
@@ -87,6 +89,7 @@ describe('Module registration and traversal', () => {
     expect(Array.from(net.fc1.weight.grad!.data).every((v) => v === 0)).toBe(true);
     net.zeroGrad();
     expect(net.fc1.weight.grad).toBeNull();
+    expect(() => net.train(0 as unknown as boolean)).toThrow(/^nodegrad\.Net\.train: expected mode to be a boolean/);
     const seen: string[] = [];
     new Sequential(new Linear(1, 1), new ReLU()).apply((m) => seen.push(m.constructor.name));
     expect(seen).toEqual(['Linear', 'ReLU', 'Sequential']);
@@ -195,5 +198,12 @@ describe('containers', () => {
     expect(d.get('enc')).toBeInstanceOf(Linear);
     expect(Object.keys(d.stateDict())).toEqual(['enc.weight', 'enc.bias', 'dec.weight', 'dec.bias']);
     expect(() => d.set('train', new Linear(1, 1))).toThrow(TypeError);
+    expect(d.has('dec') && !d.has('nope')).toBe(true);
+    expect(d.entries().map(([k, m]) => [k, m.constructor.name])).toEqual([['enc', 'Linear'], ['dec', 'Linear']]);
+    l.extend([new ReLU(), new Linear(2, 2)]);
+    expect(l.length).toBe(5);
+    expect(l.at(3)).toBeInstanceOf(ReLU);
+    expect(Object.keys(l.stateDict()).slice(-2)).toEqual(['4.weight', '4.bias']);
+    expect(() => l.append({} as Module)).toThrow(/^nodegrad\.ModuleList\.append: expected m to be a Module/);
   });
 });

@@ -180,6 +180,16 @@ describe('scheduler state', () => {
     });
   }
 
+  it('lastEpoch resumes the closed form once initialLr is recorded; unknown state keys are refused', () => {
+    const opt = sgd();
+    new StepLR(opt, 2, 0.5); // records initialLr
+    opt.paramGroups.forEach((g) => { g.lr = 123; });
+    const s = new StepLR(opt, 2, 0.5, 3);
+    expect(s.lastEpoch).toBe(4);
+    expectTrace([opt.paramGroups.map((g) => g.lr)], (b) => b * 0.5 ** 2);
+    expect(() => s.loadStateDict({ stepsize: 3 })).toThrow(/^nodegrad\.StepLR\.loadStateDict: unexpected key 'stepsize'/);
+  });
+
   it('ReduceLROnPlateau state round trip', () => {
     const a = sgd([1]);
     const sa = new ReduceLROnPlateau(a, { patience: 2 });

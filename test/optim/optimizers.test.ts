@@ -264,6 +264,15 @@ describe('Optimizer base', () => {
     expect(() => other.loadStateDict(sd)).toThrow(/2 elements, got 3|expected state/);
     const two = new SGD([{ params: [param(new Float32Array(2))] }, { params: [param(new Float32Array(2))] }]);
     expect(() => two.loadStateDict(sd)).toThrow(/2 param groups, got 1/);
+    const badLr = { ...sd, paramGroups: [{ ...sd.paramGroups[0], lr: -1 }] };
+    expect(() => opt.loadStateDict(badLr)).toThrow(/^nodegrad\.SGD\.loadStateDict: expected lr/);
+    expect(() => opt.loadStateDict({ state: { 5: {} }, paramGroups: sd.paramGroups })).toThrow(/state for parameter 5, which no group lists/);
+    const twoGroups = new SGD([{ params: [param(new Float32Array(1))] }, { params: [param(new Float32Array(1))] }], { lr: 0.1 });
+    const twoSd = twoGroups.stateDict();
+    expect(() => twoGroups.loadStateDict({ ...twoSd, paramGroups: [{ ...twoSd.paramGroups[0], lr: 0.5 }, { ...twoSd.paramGroups[1], momentum: -1 }] })).toThrow(/momentum/);
+    // A failed load changed nothing.
+    expect(opt.stateDict()).toEqual(sd);
+    expect(twoGroups.paramGroups[0].lr).toBe(0.1);
   });
 });
 
