@@ -215,6 +215,15 @@ def schedulers():
     save(os.path.join(OUT, 'schedulers.safetensors'), tensors)
 
 
+def same_padding():
+    """padding='same' with even kernels and dilation: PyTorch puts the odd padding element at the end."""
+    torch.manual_seed(11)
+    m = nn.ModuleDict({'c2': nn.Conv2d(2, 3, (4, 3), padding='same', dilation=(1, 2)), 'c1': nn.Conv1d(2, 2, 4, padding='same')})
+    x2 = torch.randn(2, 2, 5, 6)
+    x1 = torch.randn(1, 2, 7)
+    model_fixture('conv_same', m, {'x2': x2, 'x1': x1}, lambda d: {'y2': d['c2'](x2), 'y1': d['c1'](x1)})
+
+
 def halves():
     """The mlp fixture's model stored as F16 and as BF16 (as `model.half().state_dict()` would be), and the
     float32 outputs of the model whose weights were rounded that way."""
@@ -276,7 +285,7 @@ def losses():
 
 if __name__ == '__main__':
     # `make_fixtures.py optimizers losses` writes only those groups (default: all).
-    groups = {'models': models, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
+    groups = {'models': models, 'same_padding': same_padding, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
     for name in sys.argv[1:] or groups:

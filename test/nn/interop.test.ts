@@ -74,6 +74,13 @@ export const modelCases: Record<string, Case> = {
       return { output, h_n };
     },
   },
+  conv_same: {
+    make: () => new ModuleDict({ c2: new Conv2d(2, 3, [4, 3], { padding: 'same', dilation: [1, 2] }), c1: new Conv1d(2, 2, 4, { padding: 'same' }) }),
+    run: (m, io) => {
+      const d = m as ModuleDict;
+      return { y2: d.get('c2')!.forward(io.x2) as Tensor, y1: d.get('c1')!.forward(io.x1) as Tensor };
+    },
+  },
   cells: {
     make: () => new ModuleDict({ lstm: new LSTMCell(3, 4), gru: new GRUCell(3, 4), rnn: new RNNCell(3, 4) }),
     run: (m, io) => {
