@@ -4,7 +4,9 @@
 //               dilationW, ceilMode
 //   avgPool2d*: n, c, h, w, kh, kw, strideH, strideW, padTop, padBottom, padLeft, padRight, ceilMode,
 //               countIncludePad
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "../kernels/pool/pool2d.h"
 #include "args.h"
@@ -105,20 +107,28 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   args.require_length(dy, "dy", call.y_len);
   args.require_length(dx, "dx", call.x_len);
   // The scatter writes dx[plane, index]: every index must lie in its plane (−1 marks an empty window).
-  // One branch-free pass (it vectorises: index + 1 in [0, plane] as unsigned; plane < 2^31); the search
-  // for the first bad index only when there is one.
+  // Branch-free passes (they vectorise: index + 1 in [0, plane] as unsigned; plane < 2^31), in parallel
+  // blocks; the search for the first bad index only when there is one.
   const int64_t plane = call.s.h * call.s.w;
-  uint32_t bad = 0;
-  for (int64_t i = 0; i < call.y_len; ++i) {
-    bad |= static_cast<uint32_t>(indices[i]) + 1u > static_cast<uint32_t>(plane);
-  }
-  for (int64_t i = 0; bad != 0 && i < call.y_len; ++i) {
+  constexpr int64_t kBlock = 1 << 16;
+  std::vector<uint8_t> bad(static_cast<size_t>((call.y_len + kBlock - 1) / kBlock));
+  runtime::Context& ctx = context(info.Env());
+  ctx.pool.parallel_for(static_cast<int64_t>(bad.size()), [&](int64_t t, int) {
+    const int64_t end = std::min(call.y_len, (t + 1) * kBlock);
+    uint32_t any = 0;
+    for (int64_t i = t * kBlock; i < end; ++i) {
+      any |= static_cast<uint32_t>(indices[i]) + 1u > static_cast<uint32_t>(plane);
+    }
+    bad[t] = any != 0;
+  });
+  const bool any_bad = std::find(bad.begin(), bad.end(), 1) != bad.end();
+  for (int64_t i = 0; any_bad && i < call.y_len; ++i) {
     if (indices[i] < -1 || indices[i] >= plane) {
       args.range_error("expected indices in [-1, " + std::to_string(plane) + "), got " + std::to_string(indices[i]) +
                        " at " + std::to_string(i));
     }
   }
-  kernels::max_pool2d_backward_f32(context(info.Env()), call.s, dy.data, indices, dx.data);
+  kernels::max_pool2d_backward_f32(ctx, call.s, dy.data, indices, dx.data);
   return info.Env().Undefined();
 }
 

@@ -172,6 +172,14 @@ describe('pooling kernels: bad input (T8), native and JS alike', () => {
       expect(() => b(...g, y(), bogus, x())).toThrow(/expected indices in \[-1, 36\), got 36 at 5/);
       bogus[5] = -2;
       expect(() => b(...g, y(), bogus, x())).toThrow(RangeError);
+      // Indices are checked in blocks of 65536: bad ones past the first block, and the int32 extremes.
+      const big = [1, 8192, ...g.slice(2)];
+      const many = new Int32Array(8192 * 9);
+      for (const [at, v] of [[70000, 36], [65536, -2147483648], [73727, 2147483647]]) {
+        many.fill(0);
+        many[at] = v;
+        expect(() => b(...big, new Float32Array(many.length), many, new Float32Array(8192 * 36))).toThrow(`got ${v} at ${at}`);
+      }
       const a = k.avgPool2dForward as (...a: unknown[]) => void;
       expect(() => a(1, 2, 6, 6, 2, 2, 2, 2, 0, 0, 0, 0, false, 1, x(), y())).toThrow(/countIncludePad/);
       const ad = k.adaptiveAvgPool2dForward as (...a: unknown[]) => void;
