@@ -28,7 +28,7 @@ tier "fast tier" npx vitest run
 tier "C++ kernel tests" cpp_tests
 tier "C++ kernel tests under ASan + UBSan" cpp_tests_sanitized
 tier "addon under ASan + UBSan, fast tier" bash scripts/test-asan.sh
-tier "leak soak" node --expose-gc --import tsx scripts/soak.ts
+tier "leak soak" npm run test:soak
 tier "fuzz" bash scripts/fuzz.sh
 if [ ${#failed[@]} -gt 0 ]; then
   echo "== test:full: failed tiers (${SECONDS}s):"; printf '   %s\n' "${failed[@]}"
