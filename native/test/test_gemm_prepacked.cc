@@ -33,7 +33,8 @@ std::vector<float> run(const GemmPackedLayout& l, int64_t m, int64_t n, int64_t 
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
   for (int64_t i = 0; i < m; i += sp.rows) {
     for (int64_t p = 0; p < k; p += sp.depth) {
-      gemm_pack_a_block_f32(l, m, k, i, i + sp.rows, p, p + sp.depth < k ? p + sp.depth : k, a, lda, ta, pa.data());
+      gemm_pack_a_block_f32(l, m, k, i, i + sp.rows, p, p + sp.depth < k ? p + sp.depth : k, a + (ta ? p * lda : p), lda,
+                            ta, pa.data());
     }
   }
   for (int64_t j = 0; j < n; j += sp.cols) gemm_pack_b_block_f32(l, k, n, j, j + sp.cols, b, ldb, tb, pb.data());

@@ -8,8 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { cpuInfo, jsKernels, nativeKernels, setNumThreads, type Kernels } from '../../lib/backend/index.js';
 import { runChild } from '../helpers/child.js';
-import { testSeed } from '../helpers/rng.js';
-import { grid, runCases } from './rnn_grid.js';
+import { closeMismatch } from '../helpers/close.js';
+import { Rng, testSeed } from '../helpers/rng.js';
+import { gates, grid, makeInputs, runCases } from './rnn_grid.js';
 
 const full = process.env.NODEGRAD_FULL === '1';
 const short = grid(full ? [1, 2, 5] : [1, 5], testSeed(10));
@@ -132,5 +133,43 @@ describe('rnn bad input', () => {
       // Node < 22 cannot tell a detached buffer from an empty one in JS: the twin then reports the length.
       expect(fwd({ 7: x })).toThrow(name === 'native' ? /detached/ : /detached|got 0/);
     });
+  }
+});
+
+// The backward driver picks its weight-gradient GEMMs by which gradients are wanted (one GEMM over
+// [X | H_prev] for both, X or H_prev alone otherwise, GRU's n gate apart): each subset must give the same
+// values as the full request, accumulated into what the outputs held.
+describe.skipIf(!nativeKernels)('rnn backward with gradients requested in part', () => {
+  const k = nativeKernels!;
+  for (const mode of ['rnn_tanh', 'lstm', 'gru'] as const) {
+    for (const [batchFirst, reverse] of [[false, false], [true, false], [false, true]]) {
+      it(`${mode}${batchFirst ? ' batch-first' : ''}${reverse ? ' reverse' : ''}`, () => {
+        const c = { mode, T: 4, B: 5, I: 7, H: 40, batchFirst, reverse, zeroState: false, scale: 1, seed: 3 };
+        const inp = makeInputs(c);
+        const { T, B, I, H } = c, G = gates(mode), lstm = mode === 'lstm';
+        const reserve = new Float32Array(k.rnnReserveSize(mode, T, B, H));
+        k.rnnForward(mode, T, B, I, H, batchFirst, reverse, inp.x!, I, inp.h0, inp.c0, inp.wIh!, inp.wHh!, inp.bIh, inp.bHh,
+          new Float32Array(T * B * H), H, null, null, reserve);
+        const sizes: Record<string, number> = { dx: T * B * I, dh0: B * H, dwIh: G * H * I, dwHh: G * H * H, dbIh: G * H, dbHh: G * H };
+        const start = new Rng(5);
+        const initial = Object.fromEntries(Object.entries(sizes).map(([name, n]) => [name, start.f32(n)]));
+        const backward = (omit: string[]) => {
+          const o = Object.fromEntries(Object.keys(sizes).map((name) => [name, omit.includes(name) ? null : initial[name].slice()]));
+          k.rnnBackward(mode, T, B, I, H, batchFirst, reverse, inp.x!, I, inp.wIh!, inp.wHh!, reserve, inp.dy, H, inp.dhN, inp.dcN,
+            o.dx, I, o.dh0, lstm ? new Float32Array(B * H) : null, o.dwIh, o.dwHh, o.dbIh, o.dbHh);
+          return o;
+        };
+        const full = backward([]);
+        for (const omit of [['dwIh'], ['dwHh'], ['dbIh', 'dbHh'], ['dx', 'dh0'], ['dwIh', 'dbIh'], ['dwHh', 'dbHh']]) {
+          const part = backward(omit);
+          for (const [name, want] of Object.entries(full)) {
+            if (omit.includes(name)) continue;
+            let scale = 0;
+            for (const v of want!) scale = Math.max(scale, Math.abs(v));
+            expect(closeMismatch(part[name]!, want!, () => 1e-6 * scale), `${name} without ${omit.join(', ')}`).toBeNull();
+          }
+        }
+      });
+    }
   }
 });

@@ -34,7 +34,7 @@ void gemm_pack_a_block_f32(const GemmPackedLayout& l, int64_t m, int64_t k, int6
   i1 = min64(i1, m);
   // One call per panel: the panel's columns [p0, p1) are one contiguous run of (p1 - p0) * mr floats.
   for (int64_t i = i0; i < i1; i += l.mr) {
-    const float* src = trans ? a + p0 * lda + i : a + i * lda + p0;
+    const float* src = trans ? a + i : a + i * lda;
     float* dst = packed_a + i * k + p0 * l.mr;
     if (!trans && l.pack_a_n != nullptr) l.pack_a_n(min64(l.mr, i1 - i), p1 - p0, src, lda, dst);
     else gemm_pack_a_f32(l.mr, min64(l.mr, i1 - i), p1 - p0, src, lda, trans, dst);

@@ -37,7 +37,8 @@ int64_t gemm_packed_a_size_f32(const GemmPackedLayout& l, int64_t m, int64_t k) 
 int64_t gemm_packed_b_size_f32(const GemmPackedLayout& l, int64_t k, int64_t n) noexcept;
 
 // Packs rows [i0, i1) x columns [p0, p1) of op(A) (m x k; A stored m x k with leading dimension lda, or
-// k x m when trans; `a` points at element (0, 0)) into their places in packed_a. i0 is a multiple of mr and
+// k x m when trans; `a` points at element (0, p0), so the block may come from a matrix of its own) into
+// their places in packed_a. i0 is a multiple of mr and
 // i1 is one or m, so disjoint blocks can be packed by different threads.
 void gemm_pack_a_block_f32(const GemmPackedLayout& l, int64_t m, int64_t k, int64_t i0, int64_t i1, int64_t p0,
                            int64_t p1, const float* a, int64_t lda, bool trans, float* packed_a) noexcept;

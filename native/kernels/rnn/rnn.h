@@ -91,8 +91,8 @@ inline int64_t rnn_reserve_size(const RnnShape& s) noexcept {
 // and a fused gate kernel (bias add, activations and state update in one pass).
 runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& shape, const RnnForwardArgs& args) noexcept;
 
-// Backward through time: per step a fused gate-gradient kernel and one GEMM with W_hh; then dx, dW_ih,
-// dW_hh as single GEMMs over all T steps and the bias gradients as column sums.
+// Backward through time: per step a fused gate-gradient kernel and one GEMM with W_hh; then dx and the
+// weight gradients as large GEMMs over all T steps and the bias gradients as column sums.
 runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& shape, const RnnBackwardArgs& args) noexcept;
 
 }  // namespace nodegrad::kernels

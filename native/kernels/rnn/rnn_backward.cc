@@ -2,12 +2,14 @@
 //
 // Steps run from last to first. Per step the fused gate-gradient kernel turns dh (from the next step plus
 // dy) and dc into pre-activation gradients dA_s [B, G·H] and dc_prev; one GEMM dA_s · W_hh gives the dh
-// reaching the previous step. All dA_s are kept, so the weight gradients are three large GEMMs at the end
-// (the last two are one GEMM when dAx = dAh, see fuse_dw):
-//   dx += dAx · W_ih,   dW_ih += dAxᵀ · X,   dW_hh += dAhᵀ · [h_{-1} .. h_{T-2}],
-// with the bias gradients as column sums. dAx is in x's row order, dAh in step order (next to the saved
-// states); they hold the same values except GRU's n gate (dAh_n = dA_n * r, the reset product), so they are
-// one buffer when the row orders agree (time-major, forward direction) and the cell is not a GRU.
+// reaching the previous step. All dA_s are kept (dAx, in x's row order), so the weight gradients are large
+// GEMMs over all T steps at the end:
+//   dx += dAx · W_ih,   dW_ih += dAxᵀ · X,   dW_hh += dAhᵀ · H_prev   (H_prev = h_{-1} .. h_{T-2}),
+// with the bias gradients as column sums. dAh, the gradient on the hidden side, equals dAx except for GRU's
+// n gate (dAh_n = dA_n * r, the reset product), which GRU keeps in a buffer of its own (dAhn, step order).
+// So the rows whose dAx = dAh (every gate, or GRU's r and z) get both weight gradients from one GEMM
+// dAxᵀ · [X | H_prev] ([N, I + H], rows in x's order): dAx is packed once instead of twice and the wider
+// product runs closer to peak. GRU's n gate adds dAx_nᵀ · X and dAhnᵀ · H_prev.
 #include "rnn_driver.h"
 
 namespace nodegrad::kernels {
@@ -28,33 +30,38 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     return runtime::Status::ok;
   }
 
-  // Scratch: dAx [N, GH], dAh [N, GH] (unless shared), dh ping-pong [B, H] x 2, dc [B, H], zeros [H],
-  // W_hh packed once, and dAh packed for the step that reads it (two buffers: a step packs its own while
-  // the previous one's is being read).
+  // The weight-gradient GEMM over [X | H_prev]: its columns (X's when dW_ih is wanted, H_prev's when dW_hh
+  // is) and rows (those with dAx = dAh: all, or GRU's r and z).
+  const int64_t xcols = a.dw_ih != nullptr ? I : 0, hcols = a.dw_hh != nullptr ? H : 0, cols = xcols + hcols;
+  const int64_t rows = gru ? 2 * H : GH;
+  const bool cat_copy = hcols > 0 && (xcols > 0 || s.batch_first || s.reverse);  // else X or hs in place
+
+  // Scratch: dAx [N, GH], GRU's dAhn [N, H], dh ping-pong [B, H] x 2, dc [B, H], zeros [H], W_hh packed once,
+  // dA packed for the step that reads it (two buffers: a step packs its own while the previous one's is being
+  // read), [X | H_prev] and the [rows, cols] product when it must be split, and column sums [GH].
   const StepPlan plan = plan_steps(ctx.isa, B, H, G);
   const GemmPackedLayout& pk = plan.gemm;
-  const bool shared = !gru && !s.batch_first && !s.reverse;
-  const int64_t da_size = round_up16(N * GH), bh_size = round_up16(BH), h_size = round_up16(H);
+  const int64_t da_size = round_up16(N * GH), dahn_size = gru ? round_up16(N * H) : 0;
+  const int64_t bh_size = round_up16(BH), h_size = round_up16(H);
   const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, GH, H));
   const int64_t dp_size = round_up16(gemm_packed_a_size_f32(pk, B, GH));
-  // Without GRU's reset product dAx and dAh hold the same values, so both weight gradients come from one
-  // GEMM dAxᵀ · [X | H_prev] ([N, I + H], rows in x's order): dAx is packed once instead of twice, and the
-  // wider product runs closer to peak. Scratch for it: [X | H_prev] and the [G·H, I + H] result.
-  const bool fuse_dw = !gru && a.dw_ih != nullptr && a.dw_hh != nullptr && I > 0;
-  const int64_t cat_size = fuse_dw ? round_up16(N * (I + H)) + round_up16(GH * (I + H)) : 0;
+  const int64_t cat_size = cat_copy ? round_up16(N * cols) : 0;
+  const int64_t dw_size = xcols > 0 && hcols > 0 ? round_up16(rows * cols) : 0;
   float* dax = ctx.workspace.get_as<float>(
       runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
-      static_cast<size_t>((shared ? 1 : 2) * da_size + 3 * bh_size + h_size + w_size + 2 * dp_size + cat_size));
+      static_cast<size_t>(da_size + dahn_size + 3 * bh_size + h_size + w_size + 2 * dp_size + cat_size + dw_size +
+                          round_up16(GH)));
   if (dax == nullptr) return runtime::Status::out_of_memory;
-  float* dah = shared ? dax : dax + da_size;
-  float* dh = dah + da_size;
+  float* dahn = dax + da_size;
+  float* dh = dahn + dahn_size;
   float* dh_next = dh + bh_size;
   float* dc = dh_next + bh_size;
   float* zeros = dc + bh_size;
   float* w_packed = zeros + h_size;
   float* da_packed[2] = {w_packed + w_size, w_packed + w_size + dp_size};
   float* cat = da_packed[1] + dp_size;
-  float* dw_cat = cat + round_up16(N * (I + H));
+  float* dw_cat = cat + cat_size;
+  float* sums = dw_cat + dw_size;
   copy_or_zero(dh, a.dh_n, BH);
   if (lstm) copy_or_zero(dc, a.dc_n, BH);
   copy_or_zero(zeros, nullptr, H);
@@ -65,11 +72,12 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   // Iteration k runs step s = T-1-k (and k = T, when dh0 is wanted, only the product for h0). A block first
   // finishes its slice of dh: dh += dA_{s+1} · W_hh (GRU's gate kernel already wrote the direct path dh * z
   // there; otherwise the product overwrites), then runs the gate-gradient kernel and packs its columns of
-  // every gate of dA_s for the next iteration. dh ping-pongs between two buffers by k's parity.
+  // every gate of dA_s for the next iteration (GRU's n gate from dAhn). dh ping-pongs by k's parity.
   const RnnGateGradFn grad = select_gate_kernels(ctx.isa, s.mode).backward;
   const float hidden_beta = gru ? 1.0f : 0.0f;
   float* dh_buf[2] = {dh, dh_next};
   const int64_t iterations = T + (a.dh0 != nullptr ? 1 : 0);
+  const int64_t dax_ld = (s.batch_first ? T : 1) * GH;  // between the batch rows of one step
   // What the gate kernel will read at `step` in this block (dy and the saved rows: cold by now, and where
   // backward stalls on a loaded machine). Asked for one step ahead, while this step's product runs.
   auto prefetch_step = [&](int64_t step, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
@@ -106,14 +114,19 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
       r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
       r.dc = lstm ? dc + hb : nullptr;
       r.dgx = dax + xr * GH + j0;
-      r.dgh = dah + (step * B + b) * GH + j0;
+      r.dghn = gru ? dahn + step * BH + hb : nullptr;
       r.dh_prev = gru ? dh_buf[(k + 1) & 1] + hb : nullptr;
       grad(r);
     }
     if (step > 0 || a.dh0 != nullptr) {
-      const float* da_step = dah + step * B * GH;
+      const float* dax_step = dax + seq_row(s, t, 0) * GH;
       for (int64_t g = 0; g < G; ++g) {
-        gemm_pack_a_block_f32(pk, B, GH, i0, i1, g * H + j0, g * H + j1, da_step, GH, false, da_packed[step & 1]);
+        const int64_t p0 = g * H + j0, p1 = g * H + j1;
+        if (gru && g == 2) {
+          gemm_pack_a_block_f32(pk, B, GH, i0, i1, p0, p1, dahn + step * BH + j0, H, false, da_packed[step & 1]);
+        } else {
+          gemm_pack_a_block_f32(pk, B, GH, i0, i1, p0, p1, dax_step + p0, dax_ld, false, da_packed[step & 1]);
+        }
       }
     }
   });
@@ -130,37 +143,57 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   GemmOptions tn;
   tn.trans_a = true;
   tn.beta = 1.0f;
-  if (fuse_dw) {
-    const int64_t IH = I + H;
-    run_tasks(ctx, plan.parallel, T, [&](int64_t step) {
-      const int64_t t = step_time(s, step);
-      for (int64_t b = 0; b < B; ++b) {
-        const int64_t xr = seq_row(s, t, b);
-        copy_or_zero(cat + xr * IH, a.x + xr * a.ldx, I);
-        copy_or_zero(cat + xr * IH + I, hs + step * BH + b * H, H);
-      }
-    });
-    tn.beta = 0.0f;
-    st = gemm_f32(ctx, GH, IH, N, dax, GH, cat, IH, dw_cat, IH, tn);
-    if (st != runtime::Status::ok) return st;
-    run_tasks(ctx, plan.parallel, G, [&](int64_t g) {
-      for (int64_t r = g * H; r < (g + 1) * H; ++r) {
-        accumulate(a.dw_ih + r * I, dw_cat + r * IH, I);
-        accumulate(a.dw_hh + r * H, dw_cat + r * IH + I, H);
-      }
-    });
-    tn.beta = 1.0f;
+  if (cols > 0) {
+    // [X | H_prev] in x's row order: X itself, hs itself (time-major, forward), or a copy.
+    const float* rhs = xcols > 0 ? a.x : hs;
+    int64_t ld = xcols > 0 ? a.ldx : H;
+    if (cat_copy) {
+      run_tasks(ctx, plan.parallel, T, [&](int64_t step) {
+        const int64_t t = step_time(s, step);
+        for (int64_t b = 0; b < B; ++b) {
+          const int64_t xr = seq_row(s, t, b);
+          if (xcols > 0) copy_or_zero(cat + xr * cols, a.x + xr * a.ldx, xcols);
+          copy_or_zero(cat + xr * cols + xcols, hs + step * BH + b * H, H);
+        }
+      });
+      rhs = cat;
+      ld = cols;
+    }
+    if (xcols > 0 && hcols > 0) {
+      tn.beta = 0.0f;
+      st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw_cat, cols, tn);
+      if (st != runtime::Status::ok) return st;
+      run_tasks(ctx, plan.parallel, rows / H, [&](int64_t g) {
+        for (int64_t r = g * H; r < (g + 1) * H; ++r) {
+          accumulate(a.dw_ih + r * I, dw_cat + r * cols, I);
+          accumulate(a.dw_hh + r * H, dw_cat + r * cols + I, H);
+        }
+      });
+      tn.beta = 1.0f;
+    } else {
+      float* dw = xcols > 0 ? a.dw_ih : a.dw_hh;
+      st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw, cols, tn);
+      if (st != runtime::Status::ok) return st;
+    }
   }
-  if (!fuse_dw && a.dw_ih != nullptr && I > 0) {
-    st = gemm_f32(ctx, GH, I, N, dax, GH, a.x, a.ldx, a.dw_ih, I, tn);
+  if (gru && xcols > 0) {
+    st = gemm_f32(ctx, H, I, N, dax + 2 * H, GH, a.x, a.ldx, a.dw_ih + 2 * H * I, I, tn);
     if (st != runtime::Status::ok) return st;
   }
-  if (!fuse_dw && a.dw_hh != nullptr) {
-    st = gemm_f32(ctx, GH, H, N, dah, GH, hs, H, a.dw_hh, H, tn);
+  if (gru && hcols > 0) {
+    st = gemm_f32(ctx, H, H, N, dahn, H, hs, H, a.dw_hh + 2 * H * H, H, tn);
     if (st != runtime::Status::ok) return st;
   }
-  if (a.db_ih != nullptr) accumulate_column_sums(ctx, N, GH, dax, GH, a.db_ih);
-  if (a.db_hh != nullptr) accumulate_column_sums(ctx, N, GH, dah, GH, a.db_hh);
+  // Bias gradients: dAx's column sums, once for both where dAx = dAh.
+  if (a.db_ih != nullptr || a.db_hh != nullptr) {
+    copy_or_zero(sums, nullptr, GH);
+    accumulate_column_sums(ctx, N, GH, dax, GH, sums);
+    if (a.db_ih != nullptr) accumulate(a.db_ih, sums, GH);
+    if (a.db_hh != nullptr) {
+      accumulate(a.db_hh, sums, rows);
+      if (gru) accumulate_column_sums(ctx, N, H, dahn, H, a.db_hh + 2 * H);
+    }
+  }
   return runtime::Status::ok;
 }
 

@@ -83,7 +83,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
         gate(r);
       }
-      if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next, H, false, h_packed[(step + 1) & 1]);
+      if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next + j0, H, false, h_packed[(step + 1) & 1]);
     });
   }
   if (a.h_n != nullptr) copy_or_zero(a.h_n, hs + T * BH, BH);

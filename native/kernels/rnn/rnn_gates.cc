@@ -69,7 +69,6 @@ void rnn_gates_grad_tanh_f32__scalar(const RnnGateGradRow& r) noexcept {
     const float h = r.h[j];
     const float da = (r.dh[j] + r.dy[j]) * (1.0f - h * h);
     r.dgx[j] = da;
-    r.dgh[j] = da;
   }
 }
 
@@ -77,7 +76,6 @@ void rnn_gates_grad_relu_f32__scalar(const RnnGateGradRow& r) noexcept {
   for (int64_t j = 0; j < r.n; ++j) {
     const float da = r.h[j] > 0.0f ? r.dh[j] + r.dy[j] : 0.0f;
     r.dgx[j] = da;
-    r.dgh[j] = da;
   }
 }
 
@@ -97,10 +95,6 @@ void lstm_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept {
     r.dgx[s + j] = daf;
     r.dgx[2 * s + j] = dag;
     r.dgx[3 * s + j] = dao;
-    r.dgh[j] = dai;
-    r.dgh[s + j] = daf;
-    r.dgh[2 * s + j] = dag;
-    r.dgh[3 * s + j] = dao;
   }
 }
 
@@ -116,9 +110,7 @@ void gru_gates_grad_f32__scalar(const RnnGateGradRow& r) noexcept {
     r.dgx[j] = dar;
     r.dgx[s + j] = daz;
     r.dgx[2 * s + j] = dan;
-    r.dgh[j] = dar;
-    r.dgh[s + j] = daz;
-    r.dgh[2 * s + j] = dan * rg;
+    r.dghn[j] = dan * rg;
   }
 }
 

@@ -37,8 +37,8 @@ struct RnnGateGradRow {
   const float* c_prev;  // LSTM
   const float* c;       // LSTM
   float* dc;            // LSTM: in dc from step s+1, out dc_prev (in place)
-  float* dgx;           // pre-activation gradients, input side
-  float* dgh;           // pre-activation gradients, hidden side (aliases dgx except for GRU's n gate)
+  float* dgx;           // pre-activation gradients (every gate; the input side for GRU's n gate)
+  float* dghn;          // GRU: the n gate's hidden-side gradient dA_n * r (n floats); others: unused
   float* dh_prev;       // GRU: the direct path dh * z (the W_hh path is added by a GEMM)
 };
 

@@ -96,7 +96,6 @@ inline void rnn_gates_grad(const RnnGateGradRow& r) {
     const vf dh = vadd(L::load(r.dh + j, m), L::load(r.dy + j, m));
     const vf da = kRelu ? vselect(vgt(h, vzero()), dh, vzero()) : vmul(dh, vsub(vset(1.0f), vmul(h, h)));
     L::store(r.dgx + j, da, m);
-    L::store(r.dgh + j, da, m);
   });
 }
 
@@ -119,12 +118,6 @@ inline void lstm_gates_grad(const RnnGateGradRow& r) {
     L::store(r.dgx + s + j, daf, m);
     L::store(r.dgx + 2 * s + j, dag, m);
     L::store(r.dgx + 3 * s + j, dao, m);
-    if (r.dgh != r.dgx) {
-      L::store(r.dgh + j, dai, m);
-      L::store(r.dgh + s + j, daf, m);
-      L::store(r.dgh + 2 * s + j, dag, m);
-      L::store(r.dgh + 3 * s + j, dao, m);
-    }
   });
 }
 
@@ -143,9 +136,7 @@ inline void gru_gates_grad(const RnnGateGradRow& r) {
     L::store(r.dgx + j, dar, m);
     L::store(r.dgx + s + j, daz, m);
     L::store(r.dgx + 2 * s + j, dan, m);
-    L::store(r.dgh + j, dar, m);
-    L::store(r.dgh + s + j, daz, m);
-    L::store(r.dgh + 2 * s + j, vmul(dan, rg), m);
+    L::store(r.dghn + j, vmul(dan, rg), m);
   });
 }
 
