@@ -39,12 +39,12 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   // Scratch: dAx [N, GH], GRU's dAhn [N, H], dh ping-pong [B, H] x 2, dc [B, H], zeros [H], W_hh packed once,
   // dA packed for the step that reads it (two buffers: a step packs its own while the previous one's is being
   // read), [X | H_prev] and the [rows, cols] product when it must be split, and column sums [GH].
-  const StepPlan plan = plan_steps(ctx.isa, B, H, G);
+  const StepPlan plan = plan_steps(ctx, B, H, G);
   const GemmPackedLayout& pk = plan.gemm;
   const int64_t da_size = round_up16(N * GH), dahn_size = gru ? round_up16(N * H) : 0;
   const int64_t bh_size = round_up16(BH), h_size = round_up16(H);
   const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, GH, H));
-  const int64_t dp_size = round_up16(gemm_packed_a_size_f32(pk, B, GH));
+  const int64_t dp_size = round_up16(plan.packed_all(GH));
   const int64_t cat_size = cat_copy ? round_up16(N * cols) : 0;
   const int64_t dw_size = xcols > 0 && hcols > 0 ? round_up16(rows * cols) : 0;
   float* dax = ctx.workspace.get_as<float>(
@@ -80,7 +80,8 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   const int64_t dax_ld = (s.batch_first ? T : 1) * GH;  // between the batch rows of one step
   // What the gate kernel will read at `step` in this block (dy and the saved rows: cold by now, and where
   // backward stalls on a loaded machine). Asked for one step ahead, while this step's product runs.
-  auto prefetch_step = [&](int64_t step, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  auto prefetch_step = [&](int64_t step, const StepBlock& k) {
+    const int64_t i0 = k.i0, i1 = k.i1, j0 = k.j0, j1 = k.j1;
     const int64_t t = step_time(s, step), n = j1 - j0;
     for (int64_t b = i0; b < i1; ++b) {
       const int64_t hb = b * H + j0;
@@ -93,11 +94,15 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
       for (int64_t g = 0; g < saved_row / H; ++g) prefetch_floats(saved + (step * B + b) * saved_row + g * H + j0, n);
     }
   };
-  for_each_step_block(ctx, plan, iterations, B, H, [&](int64_t k, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-    const int64_t step = T - 1 - k;
+  for_each_step_block(ctx, plan, iterations, B, H, [&](int64_t k, const StepBlock& blk) {
+    const int64_t step = T - 1 - k, i0 = blk.i0, i1 = blk.i1, j0 = blk.j0, j1 = blk.j1, g0 = blk.g0;
+    const int64_t packed = blk.g * plan.packed(GH);  // the group's rows [g0, g1) as a matrix of their own
     float* dh_cur = dh_buf[k & 1];
-    if (step > 0) prefetch_step(step - 1, i0, i1, j0, j1);
-    if (k > 0) gemm_packed_f32(pk, GH, da_packed[(step + 1) & 1], w_packed, i0, i1, j0, j1, dh_cur, H, hidden_beta);
+    if (step > 0) prefetch_step(step - 1, blk);
+    if (k > 0) {
+      gemm_packed_f32(pk, GH, da_packed[(step + 1) & 1] + packed, w_packed, i0 - g0, i1 - g0, j0, j1, dh_cur + g0 * H,
+                      H, hidden_beta);
+    }
     if (step < 0) return;
     const int64_t t = step_time(s, step);
     for (int64_t b = i0; b < i1; ++b) {
@@ -119,14 +124,13 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
       grad(r);
     }
     if (step > 0 || a.dh0 != nullptr) {
-      const float* dax_step = dax + seq_row(s, t, 0) * GH;
+      const float* dax_rows = dax + seq_row(s, t, g0) * GH;
+      const int64_t m = blk.g1 - g0;
       for (int64_t g = 0; g < G; ++g) {
         const int64_t p0 = g * H + j0, p1 = g * H + j1;
-        if (gru && g == 2) {
-          gemm_pack_a_block_f32(pk, B, GH, i0, i1, p0, p1, dahn + step * BH + j0, H, false, da_packed[step & 1]);
-        } else {
-          gemm_pack_a_block_f32(pk, B, GH, i0, i1, p0, p1, dax_step + p0, dax_ld, false, da_packed[step & 1]);
-        }
+        const bool n_gate = gru && g == 2;
+        gemm_pack_a_block_f32(pk, m, GH, i0 - g0, i1 - g0, p0, p1, n_gate ? dahn + (step * B + g0) * H + j0 : dax_rows + p0,
+                              n_gate ? H : dax_ld, false, da_packed[step & 1] + packed);
       }
     }
   });

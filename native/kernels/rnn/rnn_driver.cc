@@ -37,20 +37,29 @@ GateKernels select_gate_kernels(runtime::Isa isa, RnnMode mode) noexcept {
 }
 #undef NODEGRAD_RNN_GATES
 
-StepPlan plan_steps(runtime::Isa isa, int64_t batch, int64_t hidden, int64_t gates) noexcept {
+StepPlan plan_steps(runtime::Context& ctx, int64_t batch, int64_t hidden, int64_t gates) noexcept {
   StepPlan p;
-  p.gemm = gemm_packed_layout_f32(isa);
+  p.gemm = gemm_packed_layout_f32(ctx.isa);
   const auto ceil_div = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
   const auto round_up = [&](int64_t a, int64_t b) { return ceil_div(a, b) * b; };
-  // Up to 8 unit blocks (enough to balance a few threads), each at least one register tile wide; row blocks
-  // of at most ~128 rows, so a large batch still gives work to every thread when hidden is small.
-  p.units = round_up(ceil_div(hidden, 8), p.gemm.nr);
-  p.rows = round_up(ceil_div(batch, ceil_div(batch, 128)), p.gemm.mr);
-  p.unit_blocks = ceil_div(hidden, p.units);
-  p.row_blocks = ceil_div(batch, p.rows);
   // About 2 MFLOP of step GEMM (~10 us on one core) pays for waking the workers.
   p.parallel = static_cast<double>(batch) * static_cast<double>(gates) * static_cast<double>(hidden) *
                    static_cast<double>(hidden) >= double{1 << 20};
+  // A group per thread where every group keeps two register tiles of rows (fewer rows per tile would cost
+  // more than the step synchronisation and the traffic of h between cores that groups avoid); one group
+  // on one thread, which then reads each W_hh panel once per step for all rows.
+  const int threads = p.parallel && !runtime::ThreadPool::in_parallel_region() ? ctx.pool.num_threads() : 1;
+  int64_t groups = batch / (2 * int64_t{p.gemm.mr});
+  groups = groups < threads ? groups : threads;
+  p.groups = groups < 1 ? 1 : groups > 16 ? 16 : groups;
+  p.group_rows = ceil_div(batch, p.groups);
+  // Up to 8 unit blocks (enough to balance a few threads in one group), each at least one register tile
+  // wide; row blocks of at most ~128 rows, so a large batch still gives work to every thread when hidden is
+  // small.
+  p.units = round_up(ceil_div(hidden, 8), p.gemm.nr);
+  p.rows = round_up(ceil_div(p.group_rows, ceil_div(p.group_rows, 128)), p.gemm.mr);
+  p.unit_blocks = ceil_div(hidden, p.units);
+  p.row_blocks = ceil_div(p.group_rows, p.rows);
   return p;
 }
 

@@ -26,13 +26,14 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
   if (lstm) copy_or_zero(cs, a.c0, BH);
 
   if (N > 0 && H > 0) {
-    const StepPlan plan = plan_steps(ctx.isa, B, H, G);
+    const StepPlan plan = plan_steps(ctx, B, H, G);
     const GemmPackedLayout& pk = plan.gemm;
     // Scratch: Gx [N, GH], Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
-    // once per gate, and h packed for the step that reads it (two buffers: a step packs the next one's).
+    // once per gate, and each row group's h packed for the step that reads it (two buffers: a step packs the
+    // next one's).
     const int64_t gx_size = round_up16(N * GH), gh_size = round_up16(B * GH), bias_size = round_up16(GH);
     const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, H, H));
-    const int64_t hp_size = round_up16(gemm_packed_a_size_f32(pk, B, H));
+    const int64_t hp_size = round_up16(plan.packed_all(H));
     float* gx = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
                                             static_cast<size_t>(gx_size + gh_size + 2 * bias_size + G * w_size +
                                                                 2 * hp_size));
@@ -56,15 +57,20 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         gemm_pack_b_block_f32(pk, H, H, j0, j1, a.w_hh + g * H * H, H, true, w_packed + g * w_size);
       }
     });
-    gemm_pack_a_block_f32(pk, B, H, 0, B, 0, H, hs, H, false, h_packed[0]);
+    for (int64_t g0 = 0, g = 0; g0 < B; g0 += plan.group_rows, ++g) {
+      const int64_t rows = B - g0 < plan.group_rows ? B - g0 : plan.group_rows;
+      gemm_pack_a_block_f32(pk, rows, H, 0, rows, 0, H, hs + g0 * H, H, false, h_packed[0] + g * plan.packed(H));
+    }
 
     const RnnGateFn gate = select_gate_kernels(ctx.isa, s.mode).forward;
-    for_each_step_block(ctx, plan, T, B, H, [&](int64_t step, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
-      const int64_t t = step_time(s, step);
+    for_each_step_block(ctx, plan, T, B, H, [&](int64_t step, const StepBlock& k) {
+      const int64_t t = step_time(s, step), i0 = k.i0, i1 = k.i1, j0 = k.j0, j1 = k.j1, g0 = k.g0;
       const float* h_prev = hs + step * BH;
       float* h_next = hs + (step + 1) * BH;
+      const int64_t packed = k.g * plan.packed(H);  // the group's rows [g0, g1) as a matrix of their own
       for (int64_t g = 0; g < G; ++g) {
-        gemm_packed_f32(pk, H, h_packed[step & 1], w_packed + g * w_size, i0, i1, j0, j1, gh + g * H, GH, 0.0f);
+        gemm_packed_f32(pk, H, h_packed[step & 1] + packed, w_packed + g * w_size, i0 - g0, i1 - g0, j0, j1,
+                        gh + g0 * GH + g * H, GH, 0.0f);
       }
       for (int64_t b = i0; b < i1; ++b) {
         const int64_t xr = seq_row(s, t, b), hb = b * H + j0;
@@ -83,7 +89,10 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
         gate(r);
       }
-      if (step + 1 < T) gemm_pack_a_block_f32(pk, B, H, i0, i1, j0, j1, h_next + j0, H, false, h_packed[(step + 1) & 1]);
+      if (step + 1 < T) {
+        gemm_pack_a_block_f32(pk, k.g1 - g0, H, i0 - g0, i1 - g0, j0, j1, h_next + g0 * H + j0, H, false,
+                              h_packed[(step + 1) & 1] + packed);
+      }
     });
   }
   if (a.h_n != nullptr) copy_or_zero(a.h_n, hs + T * BH, BH);
