@@ -136,8 +136,12 @@ describe('worker_threads', () => {
       for (let cycle = 0; cycle < 20; cycle++) {
         const data = { threads: 1 + (cycle % 4), n: 64, iterations: 3 };
         const w = ${addon} ? startGemmWorker(data) : new Worker(plainWorker, { eval: true, workerData: data });
+        // Listen for 'exit' first: a worker that ends quickly has its last message and its exit delivered in
+        // one turn of the event loop, before an 'exit' listener added after the message could see it.
+        const exited = once(w, 'exit');
         await once(w, 'message');
-        if (cycle % 2) await w.terminate(); else await once(w, 'exit');
+        if (cycle % 2) await w.terminate();
+        await exited;
         after.push(await settleThreads(baseline));
         rss.push(process.memoryUsage().rss);
       }
