@@ -2,6 +2,7 @@
 // the CPU has (under qemu-aarch64 this is what runs the NEON micro-kernels): 3 steps on every length around
 // the vector widths, parameter and state within 1e-6 relative of the reference, nothing written past the end
 // (guard pages), and a pool-sized array bitwise the same on 1 and 2 threads.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -118,10 +119,10 @@ std::vector<std::vector<float>> run_kernel(Context& ctx, const Case& c, const st
                                            const std::vector<std::vector<float>>& grads) {
   const size_t n = p0.size();
   GuardedBuffer<float> p(n), g(n), s0(n), s1(n), s2(n);
-  std::memcpy(p.data(), p0.data(), n * sizeof(float));
+  std::copy(p0.begin(), p0.end(), p.data());  // not memcpy: n may be 0 with null data
   for (size_t i = 0; i < n; ++i) s0[i] = c.opt == Opt::adagrad ? static_cast<float>(c.init_acc) : 0.0f, s1[i] = 0, s2[i] = 0;
   for (int64_t t = 1; t <= 3; ++t) {
-    std::memcpy(g.data(), grads[t - 1].data(), n * sizeof(float));
+    std::copy(grads[t - 1].begin(), grads[t - 1].end(), g.data());
     const int64_t len = static_cast<int64_t>(n);
     switch (c.opt) {
       case Opt::sgd:
