@@ -43,11 +43,10 @@ function sample(): Sample {
 /** One training step per call; returns the loss (read, so nothing is optimised away). */
 type Step = () => number;
 
-function mlp(): Step {
-  const model = new Sequential(new Linear(32, 64), new ReLU(), new Linear(64, 10));
+/** SGD with momentum on a classifier over one fixed batch. */
+function classifier(model: Sequential, x: Tensor, y: Tensor): Step {
   const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   const loss = new CrossEntropyLoss();
-  const x = randn([16, 32]), y = randint(0, 10, [16]);
   return () => {
     opt.zeroGrad();
     const l = loss.forward(model.forward(x) as Tensor, y);
@@ -57,19 +56,15 @@ function mlp(): Step {
   };
 }
 
-function cnn(): Step {
-  const model = new Sequential(new Conv2d(1, 4, 3), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 5 * 5, 10));
-  const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const loss = new CrossEntropyLoss();
-  const x = randn([8, 1, 12, 12]), y = randint(0, 10, [8]);
-  return () => {
-    opt.zeroGrad();
-    const l = loss.forward(model.forward(x) as Tensor, y);
-    l.backward();
-    opt.step();
-    return l.item();
-  };
-}
+const mlp = (): Step =>
+  classifier(new Sequential(new Linear(32, 64), new ReLU(), new Linear(64, 10)), randn([16, 32]), randint(0, 10, [16]));
+
+const cnn = (): Step =>
+  classifier(
+    new Sequential(new Conv2d(1, 4, 3), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 5 * 5, 10)),
+    randn([8, 1, 12, 12]),
+    randint(0, 10, [8]),
+  );
 
 function lstm(): Step {
   const rnn = new LSTM(8, 16), head = new Linear(16, 1);

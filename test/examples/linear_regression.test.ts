@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitByHand, fitWithAutograd, main, makeProblem } from '../../examples/linear-regression.js';
+import { quiet } from '../helpers/quiet.js';
 
 describe('linear-regression example', () => {
   it('both versions reach the true parameters and agree with each other', () => {
@@ -29,13 +30,3 @@ describe('linear-regression example', () => {
     expect(() => main(['--lr', 'fast'])).toThrow(/--lr expects a number/);
   });
 });
-
-function quiet<T>(fn: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return fn();
-  } finally {
-    console.log = log;
-  }
-}
