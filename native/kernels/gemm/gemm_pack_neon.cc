@@ -32,28 +32,26 @@ void pack_rows4(const float* src, int64_t ld, int rows, int64_t kc, float* dst, 
   }
 }
 
-}  // namespace
-
-void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept {
-  constexpr int MR = 8;
-  for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
-    for (int h = 0; h < 2; ++h) {
-      const int64_t rows = mc - i0 - 4 * h;  // rows past the edge are packed as zeros
-      pack_rows4(rows > 0 ? a + (i0 + 4 * h) * lda : a, lda, static_cast<int>(rows < 0 ? 0 : rows > 4 ? 4 : rows), kc,
-                 dst + 4 * h, MR);
+// Packs `count` rows of src (each kc long, ld apart) into panels of `width` rows (a multiple of 4), four
+// rows at a time; rows past `count` are packed as zeros.
+void pack_panels(int width, int64_t count, int64_t kc, const float* src, int64_t ld, float* dst) noexcept {
+  for (int64_t r0 = 0; r0 < count; r0 += width, dst += kc * width) {
+    for (int g = 0; g < width / 4; ++g) {
+      const int64_t rows = count - r0 - 4 * g;
+      pack_rows4(rows > 0 ? src + (r0 + 4 * g) * ld : src, ld, static_cast<int>(rows < 0 ? 0 : rows > 4 ? 4 : rows),
+                 kc, dst + 4 * g, width);
     }
   }
 }
 
+}  // namespace
+
+void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept {
+  pack_panels(8, mc, kc, a, lda, dst);
+}
+
 void gemm_pack_b_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
-  constexpr int NR = 12;
-  for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
-    for (int g = 0; g < 3; ++g) {
-      const int64_t rows = nc - j0 - 4 * g;  // columns past the edge are packed as zeros
-      pack_rows4(rows > 0 ? b + (j0 + 4 * g) * ldb : b, ldb, static_cast<int>(rows < 0 ? 0 : rows > 4 ? 4 : rows), kc,
-                 dst + 4 * g, NR);
-    }
-  }
+  pack_panels(12, nc, kc, b, ldb, dst);
 }
 
 }  // namespace nodegrad::kernels
