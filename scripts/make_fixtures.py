@@ -8,7 +8,8 @@ For each model <name>: <name>.safetensors holds exactly model.state_dict() (PyTo
 and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode; mlp.f16 and mlp.bf16
 hold the mlp in half precisions. optim.safetensors holds 3-step optimizer trajectories on fixed gradients,
 schedulers.safetensors learning-rate traces, losses.safetensors each loss module's value and input
-gradient; their configurations are JSON in __metadata__. safetensors is written by hand (Debian has no
+gradient, losses_extra.safetensors the same for probability targets, pos_weight and the later losses (with
+target gradients too); their configurations are JSON in __metadata__. safetensors is written by hand (Debian has no
 package for it).
 """
 import copy
@@ -283,9 +284,72 @@ def losses():
     save(os.path.join(OUT, 'losses.safetensors'), tensors, {'configs': json.dumps(LOSSES)})
 
 
+# name: (module, options, forward's arguments, the arguments whose gradient is recorded). Options naming an
+# input (weight, pos_weight) pass that tensor.
+LOSSES_EXTRA = {
+    'ce_prob': ('CrossEntropyLoss', {}, ['logits', 'probs'], [0, 1]),
+    'ce_prob_weight_smoothing': ('CrossEntropyLoss', {'weight': 'class_weight', 'label_smoothing': 0.15}, ['logits', 'probs'], [0, 1]),
+    'ce_prob_unnormalized_ignore_neg': ('CrossEntropyLoss', {'ignore_index': -1}, ['logits', 'soft'], [0, 1]),
+    'ce_prob_spatial_sum_weight': ('CrossEntropyLoss', {'reduction': 'sum', 'weight': 'class_weight3'}, ['logits4', 'probs4'], [0, 1]),
+    'ce_prob_spatial_mean_weight': ('CrossEntropyLoss', {'weight': 'class_weight3', 'label_smoothing': 0.05}, ['logits4', 'probs4'], [0, 1]),
+    'ce_prob_spatial_none_smoothing': ('CrossEntropyLoss', {'reduction': 'none', 'label_smoothing': 0.3}, ['logits4', 'probs4'], [0, 1]),
+    'ce_prob_1d_weight': ('CrossEntropyLoss', {'weight': 'class_weight'}, ['logits1', 'probs1'], [0, 1]),
+    'ce_prob_1d_none': ('CrossEntropyLoss', {'reduction': 'none', 'label_smoothing': 1.0}, ['logits1', 'probs1'], [0, 1]),
+    'bce_pos_weight': ('BCEWithLogitsLoss', {'pos_weight': 'pos_weight4'}, ['x', 'soft_target'], [0, 1]),
+    'bce_pos_weight_weight_none': ('BCEWithLogitsLoss', {'pos_weight': 'pos_weight4', 'weight': 'elem_weight', 'reduction': 'none'}, ['x', 'soft_target'], [0, 1]),
+    'bce_pos_weight_3d_sum': ('BCEWithLogitsLoss', {'pos_weight': 'pos_weight4', 'reduction': 'sum'}, ['x3', 'soft_target3'], [0, 1]),
+    'bce_pos_weight_large_logits': ('BCEWithLogitsLoss', {'pos_weight': 'pos_weight1', 'reduction': 'none'}, ['big_logits', 'big_target'], [0, 1]),
+    'kl_batchmean': ('KLDivLoss', {'reduction': 'batchmean'}, ['logq', 'p'], [0, 1]),
+    'kl_mean': ('KLDivLoss', {}, ['logq', 'p'], [0, 1]),
+    'kl_sum_zero_targets': ('KLDivLoss', {'reduction': 'sum'}, ['logq', 'p_zeros'], [0]),
+    'kl_none_zero_targets': ('KLDivLoss', {'reduction': 'none'}, ['logq', 'p_zeros'], [0]),
+    'kl_log_target_batchmean': ('KLDivLoss', {'reduction': 'batchmean', 'log_target': True}, ['logq4', 'logp4'], [0, 1]),
+    'kl_log_target_none': ('KLDivLoss', {'reduction': 'none', 'log_target': True}, ['logq', 'logp'], [0, 1]),
+    'kl_log_target_batchmean_1d': ('KLDivLoss', {'reduction': 'batchmean', 'log_target': True}, ['logq1', 'logp1'], [0, 1]),
+}
+TENSOR_OPTIONS = ('weight', 'pos_weight')
+
+
+def losses_extra():
+    """Probability targets, pos_weight and the further losses: values and the gradients of the sum with respect
+    to the listed arguments (float64)."""
+    torch.manual_seed(12)
+    f64 = torch.float64
+
+    def logp(shape, dim):
+        return torch.log_softmax(torch.randn(*shape, dtype=f64), dim)
+    inputs = {
+        'logits': torch.randn(5, 4, dtype=f64), 'probs': torch.softmax(torch.randn(5, 4, dtype=f64), 1),
+        'soft': torch.rand(5, 4, dtype=f64),
+        'logits4': torch.randn(2, 3, 2, 2, dtype=f64), 'probs4': torch.softmax(torch.randn(2, 3, 2, 2, dtype=f64), 1),
+        'logits1': torch.randn(4, dtype=f64), 'probs1': torch.softmax(torch.randn(4, dtype=f64), 0),
+        'class_weight': torch.tensor([1.0, 2.0, 0.5, 1.5], dtype=f64), 'class_weight3': torch.tensor([0.3, 1.0, 2.0], dtype=f64),
+        'x': 2 * torch.randn(3, 4, dtype=f64), 'soft_target': torch.rand(3, 4, dtype=f64),
+        'x3': 3 * torch.randn(2, 3, 4, dtype=f64), 'soft_target3': torch.rand(2, 3, 4, dtype=f64),
+        'elem_weight': 0.5 + torch.rand(4, dtype=f64), 'pos_weight4': torch.tensor([3.0, 0.25, 1.0, 7.5], dtype=f64),
+        'pos_weight1': torch.tensor([4.0], dtype=f64),
+        'big_logits': torch.tensor([-1000.0, -100.0, -40.0, -30.0, 0.0, 30.0, 40.0, 100.0, 1000.0], dtype=f64),
+        'big_target': torch.tensor([1.0, 0.0, 0.5, 0.9, 0.3, 1.0, 0.0, 0.2, 0.7], dtype=f64),
+        'logq': logp((3, 5), 1), 'p': torch.softmax(torch.randn(3, 5, dtype=f64), 1), 'logp': logp((3, 5), 1),
+        'logq4': logp((2, 3, 4), 1), 'logp4': logp((2, 3, 4), 1), 'logq1': logp((5,), 0), 'logp1': logp((5,), 0),
+    }
+    inputs['p_zeros'] = inputs['p'] * (torch.rand(3, 5, dtype=f64) < 0.6)
+    tensors = dict(inputs)
+    for name, (cls, opts, args, grads) in LOSSES_EXTRA.items():
+        kwargs = {k: inputs[v] if k in TENSOR_OPTIONS else v for k, v in opts.items()}
+        xs = [inputs[a].clone().requires_grad_(i in grads) for i, a in enumerate(args)]
+        out = getattr(nn, cls)(**kwargs)(*xs)
+        out.sum().backward()
+        tensors[name] = out.detach()
+        for i in grads:
+            tensors[f'{name}.grad{i}'] = xs[i].grad
+    save(os.path.join(OUT, 'losses_extra.safetensors'), tensors, {'configs': json.dumps(LOSSES_EXTRA)})
+
+
 if __name__ == '__main__':
     # `make_fixtures.py optimizers losses` writes only those groups (default: all).
-    groups = {'models': models, 'same_padding': same_padding, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses}
+    groups = {'models': models, 'same_padding': same_padding, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses,
+              'losses_extra': losses_extra}
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
     for name in sys.argv[1:] or groups:

@@ -12,9 +12,9 @@ export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplu
 export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
 export type { RecurrentMode, RecurrentOptions } from './rnn.js';
 export {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from './loss.js';
-export type { CrossEntropyLossOptions, LossOptions, WeightedLossOptions } from './loss.js';
+export type { BCEWithLogitsLossOptions, CrossEntropyLossOptions, KLDivLossOptions, LossOptions, WeightedLossOptions } from './loss.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils.js';

@@ -3,7 +3,7 @@
  * and element weights are buffers named 'weight' (as PyTorch registers them), so they appear in stateDict.
  */
 import {
-  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
   type Reduction,
 } from '../ops/loss.js';
 import { Tensor } from '../tensor.js';
@@ -61,7 +61,10 @@ export interface CrossEntropyLossOptions extends WeightedLossOptions {
   labelSmoothing?: number;
 }
 
-/** Cross-entropy of logits [N, C, ...] against class indices [N, ...] (logSoftmax + NLL in one). */
+/**
+ * Cross-entropy of logits [N, C, ...] against class indices [N, ...] (logSoftmax + NLL in one), or against
+ * class probabilities of the logits' shape (then ignoreIndex must be negative and 'mean' divides by N·d1·...).
+ */
 export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
@@ -140,9 +143,56 @@ export class BCELoss extends WeightedLoss {
   }
 }
 
+export interface BCEWithLogitsLossOptions extends WeightedLossOptions {
+  /** Weight of the positive term per class (last dim), e.g. #negatives/#positives. */
+  posWeight?: Tensor | null;
+}
+
 /** Binary cross-entropy of logits (sigmoid folded in, stable for any input). */
 export class BCEWithLogitsLoss extends WeightedLoss {
+  /** A buffer, under PyTorch's name. */
+  declare pos_weight: Tensor | null;
+
+  constructor(options: BCEWithLogitsLossOptions = {}) {
+    super(options);
+    const p = options.posWeight ?? null;
+    if (p !== null && !(p instanceof Tensor)) throw new TypeError(`nodegrad.BCEWithLogitsLoss: expected posWeight to be a Tensor or null, got ${typeof p}`);
+    this.registerBuffer('pos_weight', p);
+  }
+
   override forward(input: Tensor, target: Tensor): Tensor {
-    return bceWithLogits(input, target, { weight: this.weight, reduction: this.reduction });
+    return bceWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
+  }
+}
+
+export interface KLDivLossOptions {
+  reduction?: Reduction | 'batchmean';
+  logTarget?: boolean;
+}
+
+/**
+ * KL divergence of the target from log-probabilities (see klDiv). PyTorch's default reduction 'mean'
+ * averages over every element; 'batchmean' is the KL per sample.
+ */
+export class KLDivLoss extends Module {
+  readonly reduction: Reduction | 'batchmean';
+  readonly logTarget: boolean;
+
+  constructor({ reduction = 'mean', logTarget = false }: KLDivLossOptions = {}) {
+    super();
+    if (reduction !== 'mean' && reduction !== 'batchmean' && reduction !== 'sum' && reduction !== 'none') {
+      throw new RangeError(`nodegrad.KLDivLoss: expected reduction 'mean', 'batchmean', 'sum' or 'none', got ${String(reduction)}`);
+    }
+    if (typeof logTarget !== 'boolean') throw new TypeError(`nodegrad.KLDivLoss: expected logTarget to be a boolean, got ${typeof logTarget}`);
+    this.reduction = reduction;
+    this.logTarget = logTarget;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+
+  override extraRepr(): string {
+    return [this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`, this.logTarget ? 'logTarget=true' : ''].filter((s) => s).join(', ');
   }
 }

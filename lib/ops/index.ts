@@ -35,8 +35,8 @@ export {
   randint, randn, randnLike, tensor, zeros, zerosLike,
 } from './creation.js';
 export type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
-export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from './loss.js';
-export type { BceOptions, CrossEntropyOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
+export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss } from './loss.js';
+export type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export { conv1d, conv2d } from './conv.js';

@@ -1,26 +1,42 @@
 /**
  * Loss functions, PyTorch semantics and defaults; reduction 'mean' (default) | 'sum' | 'none'.
  * crossEntropy = logSoftmax over the class dim + the NLL kernel (class weights, label smoothing,
- * ignoreIndex); the element-wise losses run as fused binary kernels (SMOOTH_L1, HUBER, BCE, BCE_LOGITS).
+ * ignoreIndex), or, for probability targets, logSoftmax times the targets composed from element-wise ops;
+ * the element-wise losses run as fused binary kernels (SMOOTH_L1, HUBER, BCE, BCE_LOGITS).
  */
 import { backendFor } from '../backend/index.js';
 import { BinaryOp } from '../backend/kernels/elementwise.js';
 import { needsGrad, record, type Node } from '../autograd/engine.js';
 import { Tensor, shapeSize } from '../tensor.js';
-import { alloc, checkNum, checkSameDtype, checkTensor, dense, fmtShape, rangeErr } from './helpers.js';
+import { alloc, checkNum, checkSameDtype, checkTensor, dense, fmtShape, rangeErr, typeErr } from './helpers.js';
 import { logSoftmax } from './activation.js';
-import { abs, binaryOp, mul, square, sub } from './elementwise.js';
+import { abs, add, affine, binaryOp, eq, exp, log, mul, neg, square, sub, where } from './elementwise.js';
 import { mean, sum } from './reduce.js';
-import { reshape } from './shape.js';
+import { fullOf, reshape, sameShape } from './shape.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
+export function checkReduction(op: string, reduction: unknown): Reduction {
   const r = reduction ?? 'mean';
-  if (r === 'mean') return mean(loss);
-  if (r === 'sum') return sum(loss);
-  if (r === 'none') return loss;
-  throw rangeErr(op, `expected reduction 'mean', 'sum' or 'none', got ${String(r)}`);
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw rangeErr(op, `expected reduction 'mean', 'sum' or 'none', got ${String(r)}`);
+  return r;
+}
+
+/** A tensor option or second operand that must share the input's dtype. */
+function checkLike(op: string, name: string, v: unknown, input: Tensor): Tensor {
+  const t = checkTensor(op, name, v);
+  if (t.dtype !== input.dtype) throw typeErr(op, `expected ${name} of the input's dtype ${input.dtype}, got ${t.dtype}`);
+  return t;
+}
+
+/** Whether `shape` broadcasts to `to` without growing it. */
+function broadcastsTo(shape: readonly number[], to: readonly number[]): boolean {
+  return shape.length <= to.length && shape.every((n, i) => n === 1 || n === to[to.length - shape.length + i]);
+}
+
+export function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
+  const r = checkReduction(op, reduction);
+  return r === 'mean' ? mean(loss) : r === 'sum' ? sum(loss) : loss;
 }
 
 export interface NllOptions {
@@ -42,10 +58,7 @@ interface NllSaved { outer: number; classes: number; inner: number; target: Int3
 /** NLL over log-probabilities [N, C, ...] (or [C]) with class-index targets [N, ...] (or []). */
 function nllCore(op: string, logp: Tensor, target: Tensor, o: CrossEntropyOptions): Tensor {
   checkTensor(op, 'target', target);
-  const reduction = o.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw rangeErr(op, `expected reduction 'mean', 'sum' or 'none', got ${String(reduction)}`);
-  }
+  const reduction = checkReduction(op, o.reduction);
   const x = logp.ndim === 1 ? reshape(logp, [1, logp.shape[0]]) : logp;
   const expectedTarget = logp.ndim === 1 ? [] : [x.shape[0], ...x.shape.slice(2)];
   if (x.ndim < 2 || target.ndim !== expectedTarget.length || target.shape.some((n, i) => n !== expectedTarget[i])) {
@@ -109,14 +122,44 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {})
 }
 
 /**
- * Cross-entropy of logits `input` [N, C, ...] (or [C]) against class indices `target` [N, ...]:
- * loss_i = −(1 − ε)·w_t·logp_t − (ε/C)·Σ_c w_c·logp_c, logp = logSoftmax(input, 1); 'mean' divides by
- * Σ_i w_{t_i} over non-ignored samples, as PyTorch.
+ * Cross-entropy of logits `input` [N, C, ...] (or [C]), logp = logSoftmax(input, 1), against either
+ * - class indices `target` [N, ...] (or []): loss_i = −(1 − ε)·w_t·logp_t − (ε/C)·Σ_c w_c·logp_c; 'mean'
+ *   divides by Σ_i w_{t_i} over non-ignored samples, as PyTorch;
+ * - class probabilities `target` of the input's shape (PyTorch's rule: same shape means probabilities):
+ *   loss_i = −Σ_c w_c·q_c·logp_c with q = (1 − ε)·target + ε/C; 'mean' divides by the number of samples
+ *   (input.numel / C), whatever the weights, and ignoreIndex must stay negative, as PyTorch 1.13.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  checkTensor('crossEntropy', 'input', input);
-  if (input.ndim === 0) throw rangeErr('crossEntropy', 'expected input [N, C, ...] or [C], got a 0-d tensor');
-  return nllCore('crossEntropy', logSoftmax(input, input.ndim === 1 ? 0 : 1), target, options);
+  const op = 'crossEntropy';
+  checkTensor(op, 'input', input);
+  checkTensor(op, 'target', target);
+  if (input.ndim === 0) throw rangeErr(op, 'expected input [N, C, ...] or [C], got a 0-d tensor');
+  const smoothing = checkNum(op, 'labelSmoothing', options.labelSmoothing ?? 0);
+  if (!(smoothing >= 0 && smoothing <= 1)) throw rangeErr(op, `expected labelSmoothing in [0, 1], got ${smoothing}`);
+  const dim = input.ndim === 1 ? 0 : 1;
+  if (sameShape(input.shape, target.shape)) return crossEntropyProbs(input, target, dim, smoothing, options);
+  return nllCore(op, logSoftmax(input, dim), target, options);
+}
+
+function crossEntropyProbs(input: Tensor, target: Tensor, dim: number, smoothing: number, o: CrossEntropyOptions): Tensor {
+  const op = 'crossEntropy';
+  checkLike(op, 'target', target, input);
+  const reduction = checkReduction(op, o.reduction);
+  const ignoreIndex = checkNum(op, 'ignoreIndex', o.ignoreIndex ?? -100);
+  if (ignoreIndex >= 0) throw rangeErr(op, `expected ignoreIndex < 0 with probability targets (target of the input's shape), got ${ignoreIndex}`);
+  const classes = input.shape[dim];
+  const q = smoothing > 0 ? affine(target, 1 - smoothing, smoothing / classes) : target;
+  let terms = mul(logSoftmax(input, dim), q);
+  if (o.weight != null) {
+    const w = checkLike(op, 'weight', o.weight, input);
+    if (w.ndim !== 1 || w.shape[0] !== classes) throw rangeErr(op, `expected weight of shape [${classes}], got ${fmtShape(w.shape)}`);
+    // [C] → [C, 1, ...] so it broadcasts along the class dim of [N, C, d1, ...].
+    terms = mul(terms, reshape(w, [classes, ...input.shape.slice(dim + 1).map(() => 1)]));
+  }
+  if (reduction === 'none') return neg(sum(terms, dim));
+  const total = neg(sum(terms));
+  // 'mean' over samples; an empty input gives 0/0 = NaN, as PyTorch.
+  return reduction === 'sum' ? total : affine(total, 1 / (input.numel / classes), 0);
 }
 
 export interface ReductionOptions { reduction?: Reduction }
@@ -157,9 +200,68 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
   return reduce('binaryCrossEntropy', l, options.reduction);
 }
 
-/** max(x, 0) − x·y + log(1 + e^(−|x|)): BCE on logits, stable for any x. */
-export function bceWithLogits(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
-  let l = binaryOp('bceWithLogits', BinaryOp.BCE_LOGITS, input, target);
+export interface BceWithLogitsOptions extends BceOptions {
+  /** Weight of the positive term, broadcast from the last dim ([C] for C classes, or [1]). */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * BCE on logits x with targets y, stable for any x: (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), p = posWeight
+ * (1 when absent); without p this is max(x, 0) − x·y + log(1 + e^(−|x|)).
+ */
+export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
+  const op = 'bceWithLogits';
+  checkTensor(op, 'input', input);
+  checkTensor(op, 'target', target);
+  let l = binaryOp(op, BinaryOp.BCE_LOGITS, input, target);
+  if (options.posWeight != null) {
+    const p = checkLike(op, 'posWeight', options.posWeight, input);
+    if (!broadcastsTo(p.shape, l.shape)) {
+      throw rangeErr(op, `expected posWeight broadcastable to the loss shape ${fmtShape(l.shape)}, got ${fmtShape(p.shape)}`);
+    }
+    // The extra (p − 1)·y·softplus(−x); softplus(−x) is the logits BCE at y = 1, exact for large |x|.
+    const softplusNeg = binaryOp(op, BinaryOp.BCE_LOGITS, input, fullOf([], 1, input.dtype));
+    l = add(l, mul(mul(affine(p, 1, -1), target), softplusNeg));
+  }
   if (options.weight != null) l = mul(l, options.weight);
-  return reduce('bceWithLogits', l, options.reduction);
+  return reduce(op, l, options.reduction);
+}
+
+export interface KlDivOptions {
+  /** 'batchmean' (the true KL per sample: sum / input.shape[0]); 'mean' averages over every element. */
+  reduction?: Reduction | 'batchmean';
+  /** The target is given as log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback-Leibler divergence of the target distribution from log-probabilities `input` (any shape, the
+ * target broadcast to it): target·(log target − input), with 0·log 0 = 0 (a negative target gives NaN), or
+ * e^target·(target − input) with logTarget, as PyTorch 1.13. With a zero target the target's gradient is −input
+ * (PyTorch gives NaN there).
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  const op = 'klDiv';
+  checkTensor(op, 'input', input);
+  checkLike(op, 'target', target, input);
+  const a = input.shape, b = target.shape, k = Math.min(a.length, b.length);
+  for (let i = 1; i <= k; i++) if (a[a.length - i] !== b[b.length - i] && a[a.length - i] !== 1 && b[b.length - i] !== 1) {
+    throw rangeErr(op, `expected target broadcastable with input, got ${fmtShape(target.shape)} and ${fmtShape(input.shape)}`);
+  }
+  const r = options.reduction ?? 'mean';
+  if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw rangeErr(op, `expected reduction 'mean', 'batchmean', 'sum' or 'none', got ${String(r)}`);
+  }
+  const logTarget = options.logTarget ?? false;
+  if (typeof logTarget !== 'boolean') throw typeErr(op, `expected logTarget to be a boolean, got ${typeof logTarget}`);
+  let l: Tensor;
+  if (logTarget) l = mul(exp(target), sub(target, input));
+  else {
+    // xlogy(t, t) = t·log t with 0 where t = 0: log(1) there keeps both value and gradient finite.
+    const xlogx = mul(target, log(where(eq(target, 0), 1, target)));
+    l = sub(xlogx, mul(target, input));
+  }
+  if (r !== 'batchmean') return reduce(op, l, r);
+  const total = sum(l);
+  return input.ndim === 0 ? total : affine(total, 1 / input.shape[0], 0);
 }

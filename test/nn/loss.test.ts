@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadWithMetadata } from '../../lib/io/state.js';
 import * as nn from '../../lib/nn/index.js';
 import {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, functional as F,
+  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, functional as F,
 } from '../../lib/nn/index.js';
 import { randn, rand, tensor } from '../../lib/ops/creation.js';
 import type { Tensor } from '../../lib/tensor.js';
@@ -31,6 +31,12 @@ describe('loss modules', () => {
       ['BCELoss', () => new BCELoss().forward(p, t).data, () => F.binaryCrossEntropy(p, t).data],
       ['BCEWithLogitsLoss', () => new BCEWithLogitsLoss({ weight: tensor([1, 2, 3]) }).forward(x, t).data,
         () => F.bceWithLogits(x, t, { weight: tensor([1, 2, 3]) }).data],
+      ['CrossEntropyLoss probabilities', () => new CrossEntropyLoss({ weight: w, labelSmoothing: 0.1, reduction: 'none' }).forward(logits, t).data,
+        () => F.crossEntropy(logits, t, { weight: w, labelSmoothing: 0.1, reduction: 'none' }).data],
+      ['BCEWithLogitsLoss posWeight', () => new BCEWithLogitsLoss({ posWeight: tensor([2, 0.5, 3]), reduction: 'sum' }).forward(x, t).data,
+        () => F.bceWithLogits(x, t, { posWeight: tensor([2, 0.5, 3]), reduction: 'sum' }).data],
+      ['KLDivLoss', () => new KLDivLoss({ reduction: 'batchmean', logTarget: true }).forward(logits.logSoftmax(1), x).data,
+        () => F.klDiv(logits.logSoftmax(1), x, { reduction: 'batchmean', logTarget: true }).data],
     ];
     for (const [name, mod, fn] of cases) expectBitwise(mod(), fn(), name);
   });
@@ -49,6 +55,15 @@ describe('loss modules', () => {
     expect(Object.keys(new CrossEntropyLoss().stateDict())).toEqual([]);
     expect(() => new MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction/);
     expect(new L1Loss({ reduction: 'sum' }).toString()).toBe("L1Loss(reduction='sum')");
+    expect(Object.keys(new BCEWithLogitsLoss({ posWeight: tensor([3]) }).stateDict())).toEqual(['pos_weight']);
+    expect(new KLDivLoss({ reduction: 'batchmean', logTarget: true }).toString()).toBe("KLDivLoss(reduction='batchmean', logTarget=true)");
+    expect(new KLDivLoss().toString()).toBe('KLDivLoss()');
+  });
+
+  it('CrossEntropyLoss with probability targets refuses a non-negative ignoreIndex, as PyTorch', () => {
+    const m = new CrossEntropyLoss({ ignoreIndex: 1 });
+    expect(() => m.forward(randn(2, 3), rand(2, 3))).toThrow(/^nodegrad\.crossEntropy: expected ignoreIndex < 0 with probability targets/);
+    expect(m.forward(randn(2, 3), tensor([0, 1])).shape).toEqual([]);
   });
 });
 
@@ -73,6 +88,27 @@ describe('loss modules reproduce PyTorch (float64 values and input gradients, sc
   }
 });
 
+describe('loss modules reproduce PyTorch: probability targets, posWeight, KLDivLoss (losses_extra.safetensors)', () => {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'losses_extra.safetensors');
+  const { dict: io, metadata } = loadWithMetadata(file);
+  const configs = JSON.parse(metadata!.configs) as Record<string, [string, Record<string, unknown>, string[], number[]]>;
+  const camel = (k: string) => k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  const bound = (want: Tensor) => (i: number) => 1e-13 * Math.max(1, Math.abs(want.data[i]));
+  for (const [name, [cls, opts, args, grads]] of Object.entries(configs)) {
+    it(`${name}: ${cls}(${JSON.stringify(opts)})`, () => {
+      const options = Object.fromEntries(Object.entries(opts).map(([k, v]) => [camel(k), k === 'weight' || k === 'pos_weight' ? io[v as string] : v]));
+      const Loss = (nn as unknown as Record<string, new (o: object) => { forward(...xs: Tensor[]): Tensor }>)[cls];
+      const xs = args.map((a, i) => (grads.includes(i) ? io[a].detach().requiresGrad_() : io[a]));
+      const out = new Loss(options).forward(...xs);
+      const want = io[name];
+      expect(out.shape).toEqual(want.shape);
+      expectClose(out.data, want.data, bound(want), name);
+      out.sum().backward();
+      for (const i of grads) expectClose(xs[i].grad!.data, io[`${name}.grad${i}`].data, bound(io[`${name}.grad${i}`]), `${name} grad of ${args[i]}`);
+    });
+  }
+});
+
 describe('loss module options are checked in the constructor', () => {
   const bad: Array<[string, () => unknown, typeof RangeError, RegExp]> = [
     ['labelSmoothing 1.5', () => new CrossEntropyLoss({ labelSmoothing: 1.5 }), RangeError, /^nodegrad\.CrossEntropyLoss: expected labelSmoothing in \[0, 1\]/],
@@ -80,6 +116,9 @@ describe('loss module options are checked in the constructor', () => {
     ['negative beta', () => new SmoothL1Loss({ beta: -1 }), RangeError, /^nodegrad\.SmoothL1Loss: expected beta >= 0/],
     ['delta 0', () => new HuberLoss({ delta: 0 }), RangeError, /^nodegrad\.HuberLoss: expected delta > 0/],
     ['weight not a tensor', () => new BCELoss({ weight: [1, 2] as unknown as Tensor }), TypeError, /^nodegrad\.BCELoss: expected weight to be a Tensor/],
+    ['posWeight not a tensor', () => new BCEWithLogitsLoss({ posWeight: 2 as unknown as Tensor }), TypeError, /^nodegrad\.BCEWithLogitsLoss: expected posWeight to be a Tensor or null/],
+    ['KLDivLoss reduction', () => new KLDivLoss({ reduction: 'avg' as 'mean' }), RangeError, /^nodegrad\.KLDivLoss: expected reduction 'mean', 'batchmean', 'sum' or 'none', got avg/],
+    ['KLDivLoss logTarget', () => new KLDivLoss({ logTarget: 'yes' as unknown as boolean }), TypeError, /^nodegrad\.KLDivLoss: expected logTarget to be a boolean/],
   ];
   for (const [name, make, cls, message] of bad) {
     it(name, () => {

@@ -54,6 +54,34 @@ describe('losses', () => {
     expect(ng.binaryCrossEntropy(ng.tensor([0], f64), ng.tensor([1], f64)).item()).toBe(100);
   });
 
+  it('crossEntropy with probability targets: weighted, smoothed, mean over samples (not over weights)', () => {
+    const x = [[0.1, 1.2, -0.5], [1.0, -1.0, 0.3]];
+    const q = [[0.2, 0.5, 0.3], [0.6, 0.0, 0.4]];
+    const w = [0.5, 1.5, 2];
+    const eps = 0.1, C = 3;
+    let total = 0;
+    x.forEach((row, i) => {
+      const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+      row.forEach((v, c) => { total -= w[c] * ((1 - eps) * q[i][c] + eps / C) * (v - lse); });
+    });
+    const got = ng.crossEntropy(ng.tensor(x, f64), ng.tensor(q, f64), { weight: ng.tensor(w, f64), labelSmoothing: eps }).item();
+    expect(Math.abs(got - total / 2)).toBeLessThan(1e-14);
+  });
+
+  it('bceWithLogits with posWeight stays finite and exact for huge logits in float32', () => {
+    const x = [-1000, -100, -30, 30, 100, 1000], y = [1, 0.5, 1, 0, 0.5, 0], p = 3;
+    const want = x.map((v, i) => (1 - y[i]) * v + (1 + (p - 1) * y[i]) * Math.max(-v, 0) + (1 + (p - 1) * y[i]) * Math.log1p(Math.exp(-Math.abs(v))));
+    const xt = ng.tensor(x, { requiresGrad: true });
+    const l = ng.bceWithLogits(xt, ng.tensor(y), { posWeight: ng.tensor([p]), reduction: 'none' });
+    l.data.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(2 ** -23 * Math.max(1, want[i])));
+    ng.sum(l).backward();
+    // d/dx = (1 + (p − 1)y)·sigmoid(x) − p·y
+    xt.grad!.data.forEach((g, i) => {
+      const s = 1 / (1 + Math.exp(-x[i]));
+      expect(Math.abs(g - ((1 + (p - 1) * y[i]) * s - p * y[i]))).toBeLessThanOrEqual(2 ** -22);
+    });
+  });
+
   it('dropout is seeded, scales kept elements by 1/(1 − p) and is the identity in eval', () => {
     const x = ng.ones([10000]);
     const y = ng.dropout(x, { p: 0.25, generator: new ng.Generator(3) });
