@@ -31,12 +31,14 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
 #if defined(NODEGRAD_HAVE_AVX512)
     case Isa::avx512:
       return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 84, 1024, 2048,
-              gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512};
+              gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512,
+              gemm_pack_a_t_f32_14__avx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
       return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048,
-              gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2};
+              gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2,
+              gemm_pack_a_t_f32_6__avx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
@@ -111,6 +113,8 @@ void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t 
   if (!P.direct_a) {
     if (!P.o.trans_a && P.cfg.pack_a_n != nullptr) {
       P.cfg.pack_a_n(mc, B.kc, P.a_at(ic, B.pc), P.lda, packed_a);
+    } else if (P.o.trans_a && P.cfg.pack_a_t != nullptr) {
+      P.cfg.pack_a_t(mc, B.kc, P.a_at(ic, B.pc), P.lda, packed_a);
     } else {
       gemm_pack_a_f32(MR, mc, B.kc, P.a_at(ic, B.pc), P.lda, P.o.trans_a, packed_a);
     }

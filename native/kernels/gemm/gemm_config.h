@@ -23,6 +23,7 @@ struct GemmConfigF32 {
   GemmTileUkernelF32 tile = nullptr;
   GemmPackAF32 pack_a_n = nullptr;
   GemmPackBF32 pack_b_t = nullptr;
+  GemmPackAF32 pack_a_t = nullptr;  // SIMD packing of A transposed (else the portable pack)
 };
 
 // The configuration used for `isa` (scalar for an ISA this build has no kernels for).

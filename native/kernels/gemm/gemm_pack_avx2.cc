@@ -59,6 +59,30 @@ void gemm_pack_a_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda
   }
 }
 
+void gemm_pack_a_t_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept {
+  constexpr int MR = 6;
+  const int64_t full = mc / MR, rows = mc - full * MR;
+  // Stored row by stored row (each read once, in order), dealt out to every panel as 4 + 2 floats (masked
+  // stores are slow on some cores); the partial panel's run is masked on load and zero-padded.
+  const __m256i last = first_lanes(rows);
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = a + p * lda;
+    float* d = dst + p * MR;
+    for (int64_t q = 0; q < full; ++q) {
+      const float* s = src + q * MR;
+      float* o = d + q * kc * MR;
+      _mm_storeu_ps(o, _mm_loadu_ps(s));
+      _mm_storel_pi(reinterpret_cast<__m64*>(o + 4), _mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(s + 4)));
+    }
+    if (rows > 0) {
+      const __m256 v = _mm256_maskload_ps(src + full * MR, last);
+      float* o = d + full * kc * MR;
+      _mm_storeu_ps(o, _mm256_castps256_ps128(v));
+      _mm_storel_pi(reinterpret_cast<__m64*>(o + 4), _mm256_extractf128_ps(v, 1));
+    }
+  }
+}
+
 void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
   constexpr int NR = 16;
   for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {

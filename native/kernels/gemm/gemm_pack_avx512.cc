@@ -65,6 +65,23 @@ void gemm_pack_a_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t 
   }
 }
 
+void gemm_pack_a_t_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept {
+  constexpr int MR = 14;
+  constexpr __mmask16 kPanel = static_cast<__mmask16>((1u << MR) - 1);
+  const int64_t full = mc / MR, rows = mc - full * MR;
+  const __mmask16 last = static_cast<__mmask16>((1u << rows) - 1);
+  // Stored row by stored row (each read once, in order), dealt out to every panel: a panel-by-panel walk
+  // would read a 56-byte run of each row lda apart, which at lda = 1024 floats maps every run to one L1 set.
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = a + p * lda;
+    float* d = dst + p * MR;
+    for (int64_t q = 0; q < full; ++q) {
+      _mm512_mask_storeu_ps(d + q * kc * MR, kPanel, _mm512_maskz_loadu_ps(kPanel, src + q * MR));
+    }
+    if (rows > 0) _mm512_mask_storeu_ps(d + full * kc * MR, kPanel, _mm512_maskz_loadu_ps(last, src + full * MR));
+  }
+}
+
 void gemm_pack_b_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
   constexpr int NR = 32;
   for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
