@@ -8,8 +8,8 @@ For each model <name>: <name>.safetensors holds exactly model.state_dict() (PyTo
 and dtypes), and <name>.io.safetensors the inputs and PyTorch's outputs in eval mode; mlp.f16 and mlp.bf16
 hold the mlp in half precisions. optim.safetensors holds 3-step optimizer trajectories on fixed gradients,
 schedulers.safetensors learning-rate traces, losses.safetensors each loss module's value and input
-gradient, losses_extra.safetensors the same for probability targets, pos_weight and the later losses (with
-target gradients too); their configurations are JSON in __metadata__. safetensors is written by hand (Debian has no
+gradient, losses_extra.safetensors and losses_more.safetensors the same for probability targets, pos_weight
+and the later losses (with target gradients too); their configurations are JSON in __metadata__. safetensors is written by hand (Debian has no
 package for it).
 """
 import copy
@@ -334,8 +334,12 @@ def losses_extra():
         'logq4': logp((2, 3, 4), 1), 'logp4': logp((2, 3, 4), 1), 'logq1': logp((5,), 0), 'logp1': logp((5,), 0),
     }
     inputs['p_zeros'] = inputs['p'] * (torch.rand(3, 5, dtype=f64) < 0.6)
+    loss_fixture('losses_extra.safetensors', LOSSES_EXTRA, inputs)
+
+
+def loss_fixture(file, configs, inputs):
     tensors = dict(inputs)
-    for name, (cls, opts, args, grads) in LOSSES_EXTRA.items():
+    for name, (cls, opts, args, grads) in configs.items():
         kwargs = {k: inputs[v] if k in TENSOR_OPTIONS else v for k, v in opts.items()}
         xs = [inputs[a].clone().requires_grad_(i in grads) for i, a in enumerate(args)]
         out = getattr(nn, cls)(**kwargs)(*xs)
@@ -343,13 +347,47 @@ def losses_extra():
         tensors[name] = out.detach()
         for i in grads:
             tensors[f'{name}.grad{i}'] = xs[i].grad
-    save(os.path.join(OUT, 'losses_extra.safetensors'), tensors, {'configs': json.dumps(LOSSES_EXTRA)})
+    save(os.path.join(OUT, file), tensors, {'configs': json.dumps(configs)})
+
+
+# As LOSSES_EXTRA, for the Poisson, margin-ranking and cosine-embedding losses.
+LOSSES_MORE = {
+    'poisson': ('PoissonNLLLoss', {}, ['log_rate', 'counts'], [0, 1]),
+    'poisson_full_sum': ('PoissonNLLLoss', {'full': True, 'reduction': 'sum'}, ['log_rate', 'counts_pos'], [0, 1]),
+    'poisson_rate_eps_none': ('PoissonNLLLoss', {'log_input': False, 'eps': 0.01, 'reduction': 'none'}, ['rate', 'counts'], [0, 1]),
+    'poisson_rate_full_broadcast': ('PoissonNLLLoss', {'log_input': False, 'full': True}, ['rate', 'counts_row'], [0]),
+    'margin_ranking': ('MarginRankingLoss', {}, ['s1', 's2', 'sign'], [0, 1, 2]),
+    'margin_ranking_margin_none': ('MarginRankingLoss', {'margin': 0.5, 'reduction': 'none'}, ['s1', 's2', 'sign'], [0, 1, 2]),
+    'margin_ranking_2d_sum': ('MarginRankingLoss', {'margin': 0.3, 'reduction': 'sum'}, ['s1_2d', 's2_2d', 'sign_2d'], [0, 1]),
+    'cosine': ('CosineEmbeddingLoss', {}, ['e1', 'e2', 'sign'], [0, 1]),
+    'cosine_margin_none': ('CosineEmbeddingLoss', {'margin': 0.2, 'reduction': 'none'}, ['e1', 'e2', 'sign'], [0, 1]),
+    'cosine_tiny_and_broadcast_sum': ('CosineEmbeddingLoss', {'margin': -0.3, 'reduction': 'sum'}, ['e_tiny', 'e_row', 'sign3'], [0, 1]),
+    'cosine_1d': ('CosineEmbeddingLoss', {'margin': 0.1}, ['v1', 'v2', 'minus_one'], [0, 1]),
+}
+
+
+def losses_more():
+    torch.manual_seed(13)
+    f64 = torch.float64
+    sign = torch.tensor([1.0, -1.0, -1.0, 1.0, 1.0, -1.0], dtype=f64)
+    inputs = {
+        'log_rate': torch.randn(3, 4, dtype=f64), 'counts': torch.randint(0, 5, (3, 4)).to(f64),
+        'counts_pos': 0.25 + 4 * torch.rand(3, 4, dtype=f64), 'rate': 0.05 + 3 * torch.rand(3, 4, dtype=f64),
+        'counts_row': torch.tensor([0.0, 1.0, 2.0, 7.0], dtype=f64),
+        's1': torch.randn(6, dtype=f64), 's2': torch.randn(6, dtype=f64), 'sign': sign,
+        's1_2d': torch.randn(3, 4, dtype=f64), 's2_2d': torch.randn(3, 4, dtype=f64), 'sign_2d': torch.tensor([[1.0], [-1.0], [1.0]], dtype=f64),
+        'e1': torch.randn(6, 5, dtype=f64), 'e2': torch.randn(6, 5, dtype=f64),
+        'e_tiny': torch.cat([1e-7 * torch.randn(1, 5, dtype=f64), torch.zeros(1, 5, dtype=f64), torch.randn(1, 5, dtype=f64)]),
+        'e_row': torch.randn(1, 5, dtype=f64), 'sign3': torch.tensor([1.0, 1.0, -1.0], dtype=f64),
+        'v1': torch.randn(5, dtype=f64), 'v2': torch.randn(5, dtype=f64), 'minus_one': torch.tensor(-1.0, dtype=f64),
+    }
+    loss_fixture('losses_more.safetensors', LOSSES_MORE, inputs)
 
 
 if __name__ == '__main__':
     # `make_fixtures.py optimizers losses` writes only those groups (default: all).
     groups = {'models': models, 'same_padding': same_padding, 'halves': halves, 'optimizers': optimizers, 'schedulers': schedulers, 'losses': losses,
-              'losses_extra': losses_extra}
+              'losses_extra': losses_extra, 'losses_more': losses_more}
     os.makedirs(OUT, exist_ok=True)
     torch.set_default_dtype(torch.float32)
     for name in sys.argv[1:] or groups:

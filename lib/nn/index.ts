@@ -12,9 +12,13 @@ export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplu
 export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
 export type { RecurrentMode, RecurrentOptions } from './rnn.js';
 export {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
+  BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss,
+  NLLLoss, PoissonNLLLoss, SmoothL1Loss,
 } from './loss.js';
-export type { BCEWithLogitsLossOptions, CrossEntropyLossOptions, KLDivLossOptions, LossOptions, WeightedLossOptions } from './loss.js';
+export type {
+  BCEWithLogitsLossOptions, CrossEntropyLossOptions, KLDivLossOptions, LossOptions, MarginLossOptions, PoissonNLLLossOptions,
+  WeightedLossOptions,
+} from './loss.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export * as utils from './utils.js';

@@ -3,9 +3,10 @@
  * and element weights are buffers named 'weight' (as PyTorch registers them), so they appear in stateDict.
  */
 import {
-  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss,
+  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, poissonNllLoss, smoothL1Loss,
   type Reduction,
 } from '../ops/loss.js';
+import { cosineEmbeddingLoss, marginRankingLoss } from '../ops/loss_pairs.js';
 import { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -38,7 +39,7 @@ abstract class Loss extends Module {
     this.reduction = reduction;
   }
 
-  abstract override forward(input: Tensor, target: Tensor): Tensor;
+  abstract override forward(...inputs: Tensor[]): Tensor;
 
   override extraRepr(): string {
     return this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`;
@@ -194,5 +195,63 @@ export class KLDivLoss extends Module {
 
   override extraRepr(): string {
     return [this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`, this.logTarget ? 'logTarget=true' : ''].filter((s) => s).join(', ');
+  }
+}
+
+function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`nodegrad.${op}: expected ${name} to be a boolean, got ${typeof v}`);
+  return v;
+}
+
+export interface PoissonNLLLossOptions extends LossOptions {
+  logInput?: boolean;
+  full?: boolean;
+  eps?: number;
+}
+
+/** Poisson negative log-likelihood of counts; the input is log λ by default (see poissonNllLoss). */
+export class PoissonNLLLoss extends Loss {
+  readonly logInput: boolean;
+  readonly full: boolean;
+  readonly eps: number;
+
+  constructor(options: PoissonNLLLossOptions = {}) {
+    super(options);
+    this.logInput = checkBool('PoissonNLLLoss', 'logInput', options.logInput ?? true);
+    this.full = checkBool('PoissonNLLLoss', 'full', options.full ?? false);
+    this.eps = checkReal('PoissonNLLLoss', 'eps', options.eps ?? 1e-8, (x) => x >= 0, '>= 0');
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return poissonNllLoss(input, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
+  }
+}
+
+export interface MarginLossOptions extends LossOptions {
+  margin?: number;
+}
+
+abstract class MarginLoss extends Loss {
+  readonly margin: number;
+
+  constructor(options: MarginLossOptions = {}) {
+    super(options);
+    this.margin = checkReal(this.constructor.name, 'margin', options.margin ?? 0, () => true, 'to be a finite number');
+  }
+
+  abstract override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor;
+}
+
+/** max(0, −y·(x1 − x2) + margin): y = 1 ranks x1 above x2 (forward(input1, input2, target)). */
+export class MarginRankingLoss extends MarginLoss {
+  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return marginRankingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+
+/** 1 − cos(x1, x2) for y = 1, max(0, cos − margin) for y = −1 (forward(input1, input2, target)). */
+export class CosineEmbeddingLoss extends MarginLoss {
+  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
 }

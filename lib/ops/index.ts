@@ -35,8 +35,14 @@ export {
   randint, randn, randnLike, tensor, zeros, zerosLike,
 } from './creation.js';
 export type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
-export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, smoothL1Loss } from './loss.js';
-export type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
+export {
+  binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, poissonNllLoss, smoothL1Loss,
+} from './loss.js';
+export type {
+  BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, PoissonNllOptions, Reduction, ReductionOptions,
+} from './loss.js';
+export { cosineEmbeddingLoss, marginRankingLoss } from './loss_pairs.js';
+export type { MarginOptions } from './loss_pairs.js';
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export { conv1d, conv2d } from './conv.js';

@@ -2,7 +2,8 @@
  * Loss functions, PyTorch semantics and defaults; reduction 'mean' (default) | 'sum' | 'none'.
  * crossEntropy = logSoftmax over the class dim + the NLL kernel (class weights, label smoothing,
  * ignoreIndex), or, for probability targets, logSoftmax times the targets composed from element-wise ops;
- * the element-wise losses run as fused binary kernels (SMOOTH_L1, HUBER, BCE, BCE_LOGITS).
+ * the element-wise losses run as fused binary kernels (SMOOTH_L1, HUBER, BCE, BCE_LOGITS); klDiv, poissonNllLoss
+ * and bceWithLogits' posWeight are composed from element-wise ops. Pair losses: loss_pairs.ts.
  */
 import { backendFor } from '../backend/index.js';
 import { BinaryOp } from '../backend/kernels/elementwise.js';
@@ -10,7 +11,7 @@ import { needsGrad, record, type Node } from '../autograd/engine.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import { alloc, checkNum, checkSameDtype, checkTensor, dense, fmtShape, rangeErr, typeErr } from './helpers.js';
 import { logSoftmax } from './activation.js';
-import { abs, add, affine, binaryOp, eq, exp, log, mul, neg, square, sub, where } from './elementwise.js';
+import { abs, add, affine, binaryOp, eq, exp, gt, log, mul, neg, square, sub, where } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { fullOf, reshape, sameShape } from './shape.js';
 
@@ -23,10 +24,19 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
 }
 
 /** A tensor option or second operand that must share the input's dtype. */
-function checkLike(op: string, name: string, v: unknown, input: Tensor): Tensor {
+export function checkLike(op: string, name: string, v: unknown, input: Tensor): Tensor {
   const t = checkTensor(op, name, v);
   if (t.dtype !== input.dtype) throw typeErr(op, `expected ${name} of the input's dtype ${input.dtype}, got ${t.dtype}`);
   return t;
+}
+
+/** Throws unless the shapes of tensors `nameA` and `nameB` broadcast together. */
+export function checkBroadcastable(op: string, nameA: string, a: Tensor, nameB: string, b: Tensor): void {
+  const x = a.shape, y = b.shape;
+  for (let i = 1; i <= Math.min(x.length, y.length); i++) {
+    const m = x[x.length - i], n = y[y.length - i];
+    if (m !== n && m !== 1 && n !== 1) throw rangeErr(op, `expected ${nameA} and ${nameB} of broadcastable shapes, got ${fmtShape(x)} and ${fmtShape(y)}`);
+  }
 }
 
 /** Whether `shape` broadcasts to `to` without growing it. */
@@ -244,10 +254,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   const op = 'klDiv';
   checkTensor(op, 'input', input);
   checkLike(op, 'target', target, input);
-  const a = input.shape, b = target.shape, k = Math.min(a.length, b.length);
-  for (let i = 1; i <= k; i++) if (a[a.length - i] !== b[b.length - i] && a[a.length - i] !== 1 && b[b.length - i] !== 1) {
-    throw rangeErr(op, `expected target broadcastable with input, got ${fmtShape(target.shape)} and ${fmtShape(input.shape)}`);
-  }
+  checkBroadcastable(op, 'input', input, 'target', target);
   const r = options.reduction ?? 'mean';
   if (r !== 'batchmean' && r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw rangeErr(op, `expected reduction 'mean', 'batchmean', 'sum' or 'none', got ${String(r)}`);
@@ -264,4 +271,40 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   if (r !== 'batchmean') return reduce(op, l, r);
   const total = sum(l);
   return input.ndim === 0 ? total : affine(total, 1 / input.shape[0], 0);
+}
+
+export interface PoissonNllOptions extends ReductionOptions {
+  /** input is log λ (default true); otherwise λ itself. */
+  logInput?: boolean;
+  /** Add Stirling's approximation of log(target!) where target > 1 (default false). */
+  full?: boolean;
+  /** Added to λ before its log when logInput is false (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Poisson negative log-likelihood of `target` counts under rate λ: e^input − target·input (logInput), or
+ * input − target·log(input + eps), plus with `full` target·log target − target + ½·log(2π·target) where
+ * target > 1, as PyTorch 1.13.
+ */
+export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
+  const op = 'poissonNllLoss';
+  checkTensor(op, 'input', input);
+  checkLike(op, 'target', target, input);
+  checkBroadcastable(op, 'input', input, 'target', target);
+  const { logInput = true, full = false } = options;
+  if (typeof logInput !== 'boolean') throw typeErr(op, `expected logInput to be a boolean, got ${typeof logInput}`);
+  if (typeof full !== 'boolean') throw typeErr(op, `expected full to be a boolean, got ${typeof full}`);
+  const eps = checkNum(op, 'eps', options.eps ?? 1e-8);
+  if (!(eps >= 0 && eps < Infinity)) throw rangeErr(op, `expected eps >= 0 and finite, got ${eps}`);
+  checkReduction(op, options.reduction);
+  let l = logInput ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(affine(input, 1, eps))));
+  if (full) {
+    // Evaluated at 2 where target ≤ 1, then masked: keeps value and gradients finite at target = 0.
+    const big = gt(target, 1);
+    const t = where(big, target, 2);
+    const stirling = add(sub(mul(t, log(t)), t), affine(log(affine(t, 2 * Math.PI, 0)), 0.5, 0));
+    l = add(l, where(big, stirling, 0));
+  }
+  return reduce(op, l, options.reduction);
 }

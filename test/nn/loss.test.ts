@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadWithMetadata } from '../../lib/io/state.js';
 import * as nn from '../../lib/nn/index.js';
 import {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss, functional as F,
+  BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss,
+  PoissonNLLLoss, SmoothL1Loss, functional as F,
 } from '../../lib/nn/index.js';
 import { randn, rand, tensor } from '../../lib/ops/creation.js';
 import type { Tensor } from '../../lib/tensor.js';
@@ -37,6 +38,12 @@ describe('loss modules', () => {
         () => F.bceWithLogits(x, t, { posWeight: tensor([2, 0.5, 3]), reduction: 'sum' }).data],
       ['KLDivLoss', () => new KLDivLoss({ reduction: 'batchmean', logTarget: true }).forward(logits.logSoftmax(1), x).data,
         () => F.klDiv(logits.logSoftmax(1), x, { reduction: 'batchmean', logTarget: true }).data],
+      ['PoissonNLLLoss', () => new PoissonNLLLoss({ logInput: false, full: true, eps: 0.1 }).forward(p, t.mul(4)).data,
+        () => F.poissonNllLoss(p, t.mul(4), { logInput: false, full: true, eps: 0.1 }).data],
+      ['MarginRankingLoss', () => new MarginRankingLoss({ margin: 0.2, reduction: 'none' }).forward(x, y, tensor([[1], [-1], [1], [1]])).data,
+        () => F.marginRankingLoss(x, y, tensor([[1], [-1], [1], [1]]), { margin: 0.2, reduction: 'none' }).data],
+      ['CosineEmbeddingLoss', () => new CosineEmbeddingLoss({ margin: 0.1, reduction: 'sum' }).forward(x, y, tensor([1, -1, -1, 1])).data,
+        () => F.cosineEmbeddingLoss(x, y, tensor([1, -1, -1, 1]), { margin: 0.1, reduction: 'sum' }).data],
     ];
     for (const [name, mod, fn] of cases) expectBitwise(mod(), fn(), name);
   });
@@ -88,8 +95,11 @@ describe('loss modules reproduce PyTorch (float64 values and input gradients, sc
   }
 });
 
-describe('loss modules reproduce PyTorch: probability targets, posWeight, KLDivLoss (losses_extra.safetensors)', () => {
-  const file = path.join(repoRoot, 'test', 'fixtures', 'losses_extra.safetensors');
+describe.each([
+  ['losses_extra', 'probability targets, posWeight, KLDivLoss'],
+  ['losses_more', 'PoissonNLLLoss, MarginRankingLoss, CosineEmbeddingLoss'],
+])('loss modules reproduce PyTorch: %s.safetensors (%s)', (fixture) => {
+  const file = path.join(repoRoot, 'test', 'fixtures', `${fixture}.safetensors`);
   const { dict: io, metadata } = loadWithMetadata(file);
   const configs = JSON.parse(metadata!.configs) as Record<string, [string, Record<string, unknown>, string[], number[]]>;
   const camel = (k: string) => k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
@@ -118,6 +128,10 @@ describe('loss module options are checked in the constructor', () => {
     ['weight not a tensor', () => new BCELoss({ weight: [1, 2] as unknown as Tensor }), TypeError, /^nodegrad\.BCELoss: expected weight to be a Tensor/],
     ['posWeight not a tensor', () => new BCEWithLogitsLoss({ posWeight: 2 as unknown as Tensor }), TypeError, /^nodegrad\.BCEWithLogitsLoss: expected posWeight to be a Tensor or null/],
     ['KLDivLoss reduction', () => new KLDivLoss({ reduction: 'avg' as 'mean' }), RangeError, /^nodegrad\.KLDivLoss: expected reduction 'mean', 'batchmean', 'sum' or 'none', got avg/],
+    ['PoissonNLLLoss eps', () => new PoissonNLLLoss({ eps: -1 }), RangeError, /^nodegrad\.PoissonNLLLoss: expected eps >= 0, got -1/],
+    ['PoissonNLLLoss full', () => new PoissonNLLLoss({ full: 1 as unknown as boolean }), TypeError, /^nodegrad\.PoissonNLLLoss: expected full to be a boolean/],
+    ['MarginRankingLoss margin', () => new MarginRankingLoss({ margin: NaN }), RangeError, /^nodegrad\.MarginRankingLoss: expected margin to be a finite number, got NaN/],
+    ['CosineEmbeddingLoss reduction', () => new CosineEmbeddingLoss({ reduction: 'avg' as 'mean' }), RangeError, /^nodegrad\.CosineEmbeddingLoss: expected reduction/],
     ['KLDivLoss logTarget', () => new KLDivLoss({ logTarget: 'yes' as unknown as boolean }), TypeError, /^nodegrad\.KLDivLoss: expected logTarget to be a boolean/],
   ];
   for (const [name, make, cls, message] of bad) {
