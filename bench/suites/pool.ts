@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- pool`: max and average pooling 2×2 stride 2 on N=64, C=64, 28×28, forward and
- * forward + backward, native at threads 1 and all vs the JS twin, in GB/s of compulsory traffic (bytes
- * read + written: x, y and int32 indices forward; dy, indices and dx backward). A copy (TypedArray.set,
+ * `npm run bench -- pool`: max and average pooling 2×2 stride 2 on N=64, C=64, 28×28 (the issue's shape) and
+ * on small 14×14 planes (N=64, C=512), max 3×3 stride 2 padding 1 on the ResNet stem's 64×112×112 (N=8), and
+ * global average pooling on N=64, C=512, 7×7; forward and forward + backward, native at threads 1 and all vs
+ * the JS twin, in GB/s of compulsory traffic (bytes read + written: x, y and int32 indices forward; dy,
+ * indices and dx backward). A copy (TypedArray.set,
  * i.e. memmove) and a triad (native a = b + 3·c) on 64 MiB arrays in the same run give one core's memory
  * bandwidth, the bound pooling is measured against (from medians, and from each case's fastest sample).
  */
@@ -10,28 +12,54 @@ import { cpuInfo, jsKernels, nativeKernels } from '../../lib/backend/index.js';
 import type { Kernels } from '../../lib/backend/index.js';
 import { fmt, timeit, withThreads, type BenchOptions, type Reporter, type Row, type Suite } from '../harness.js';
 
-const N = 64, C = 64, H = 28, W = 28, OH = 14, OW = 14;
-const X = N * C * H * W, Y = N * C * OH * OW;
+interface Shape { n: number; c: number; h: number; w: number; k: number; s: number; p: number }
 
-function cases(k: Kernels): [string, () => void, number][] {
+const outSize = (size: number, g: Shape) => Math.floor((size + 2 * g.p - g.k) / g.s) + 1;
+
+/** [name, run, bytes read + written] for max and average pooling on one shape. */
+function poolCases(k: Kernels, label: string, g: Shape, avg: boolean): [string, () => void, number][] {
+  const X = g.n * g.c * g.h * g.w, Y = g.n * g.c * outSize(g.h, g) * outSize(g.w, g);
   const x = new Float32Array(X).map((_, i) => Math.sin(i)), dy = new Float32Array(Y).fill(1);
   const y = new Float32Array(Y), dx = new Float32Array(X), idx = new Int32Array(Y);
-  const maxF = () => k.maxPool2dForward(N, C, H, W, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false, x, y, idx);
-  const maxB = () => k.maxPool2dBackward(N, C, H, W, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false, dy, idx, dx);
-  const avgF = () => k.avgPool2dForward(N, C, H, W, 2, 2, 2, 2, 0, 0, 0, 0, false, true, x, y);
-  const avgB = () => k.avgPool2dBackward(N, C, H, W, 2, 2, 2, 2, 0, 0, 0, 0, false, true, dy, dx);
+  const geom = [g.n, g.c, g.h, g.w, g.k, g.k, g.s, g.s, g.p, g.p, g.p, g.p] as const;
+  const maxF = () => k.maxPool2dForward(...geom, 1, 1, false, x, y, idx);
+  const maxB = () => k.maxPool2dBackward(...geom, 1, 1, false, dy, idx, dx);
+  const avgF = () => k.avgPool2dForward(...geom, false, true, x, y);
+  const avgB = () => k.avgPool2dBackward(...geom, false, true, dy, dx);
   maxF();
+  const out: [string, () => void, number][] = [
+    [`max ${label} fwd`, maxF, 4 * (X + 2 * Y)],
+    [`max ${label} fwd+bwd`, () => (maxF(), maxB()), 4 * (X + 2 * Y) + 4 * (2 * Y + X)],
+  ];
+  if (avg) out.push([`avg ${label} fwd`, avgF, 4 * (X + Y)], [`avg ${label} fwd+bwd`, () => (avgF(), avgB()), 8 * (X + Y)]);
+  return out;
+}
+
+/** Global average pooling (adaptive to 1×1) on [N, C, H, W]. */
+function globalAvgCases(k: Kernels, n: number, c: number, h: number, w: number): [string, () => void, number][] {
+  const X = n * c * h * w, Y = n * c;
+  const x = new Float32Array(X).map((_, i) => Math.sin(i)), dy = new Float32Array(Y).fill(1);
+  const y = new Float32Array(Y), dx = new Float32Array(X);
+  const f = () => k.adaptiveAvgPool2dForward(n, c, h, w, 1, 1, x, y);
+  const b = () => k.adaptiveAvgPool2dBackward(n, c, h, w, 1, 1, dy, dx);
+  const label = `global avg ${n}x${c}x${h}x${w}`;
+  return [[`${label} fwd`, f, 4 * (X + Y)], [`${label} fwd+bwd`, () => (f(), b()), 8 * (X + Y)]];
+}
+
+function cases(k: Kernels): [string, () => void, number][] {
   return [
-    ['max 2x2/2 fwd', maxF, 4 * (X + 2 * Y)],
-    ['max 2x2/2 fwd+bwd', () => (maxF(), maxB()), 4 * (X + 2 * Y) + 4 * (2 * Y + X)],
-    ['avg 2x2/2 fwd', avgF, 4 * (X + Y)],
-    ['avg 2x2/2 fwd+bwd', () => (avgF(), avgB()), 8 * (X + Y)],
+    ...poolCases(k, '2x2/2', { n: 64, c: 64, h: 28, w: 28, k: 2, s: 2, p: 0 }, true),
+    // The ResNet stem's pool (64 channels at 112×112), batch 8.
+    ...poolCases(k, '3x3/2 p1 8x64x112x112', { n: 8, c: 64, h: 112, w: 112, k: 3, s: 2, p: 1 }, false),
+    // Small planes: rows of 7 outputs.
+    ...poolCases(k, '2x2/2 64x512x14x14', { n: 64, c: 512, h: 14, w: 14, k: 2, s: 2, p: 0 }, true),
+    ...globalAvgCases(k, 64, 512, 7, 7),
   ];
 }
 
 export const poolSuite: Suite = {
   name: 'pool',
-  description: 'max/avg pooling 2x2/2 on 64x64x28x28, forward and forward + backward, vs copy/triad bandwidth',
+  description: 'max/avg pooling (2x2/2, 3x3/2 pad 1, global avg), forward and forward + backward, vs copy/triad bandwidth',
   run(reporter: Reporter, options: BenchOptions): void {
     const isa = cpuInfo().isa;
     const rows: Row[] = [];

@@ -157,6 +157,16 @@ int main() {
     check({2, 5, 37, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, ctx, name);
     check({1, 4, 35, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, ctx, name);
     check({1, 6, 40, 0, 0, 3, 2, 2, 2, 1, 1, 0, 0, 1, 2}, ctx, name);
+    // 3×3 windows, stride 2 and 1, padded: interior rows of 2-33 outputs (scalar, 4-, 8- and 16-lane bodies,
+    // full and overlapped), and planes past L1 (4096 elements) that go row by row.
+    for (int64_t w : {5, 9, 11, 13, 15, 17, 19, 31, 33, 35, 67}) {
+      check({1, 3, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);
+      check({1, 3, w, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, ctx, name);
+      check_avg_forward({1, 3, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, false, ctx, name);
+    }
+    check({1, 3, 1400, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);
+    check({1, 5, 1000, 0, 0, 3, 2, 1, 2, 1, 1, 1, 1, 2, 1}, ctx, name);
+    check_avg_forward({2, 5, 1000, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, ctx, name);
     for (int64_t w : {2, 7, 16, 21, 30, 32, 34, 62, 67}) {  // 2×2/2 rows of 1, 3, 8, 10, 15, 16, 17, 31, 33
       check({1, 4, w, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, ctx, name);
       check({1, 3, w, 0, 0, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);                 // padded border windows

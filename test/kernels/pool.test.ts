@@ -24,6 +24,19 @@ describe('pooling kernels: native vs JS twin', () => {
     for (const [i, p] of shapes.entries()) expect(runMaxSpecials({ ...p, c: 1 }, testSeed(10 + i))).toEqual([]);
   });
 
+  it('3×3 windows on planes past L1 (row by row with border windows), random and tied inputs', () => {
+    const r = rng(7);
+    for (const p of [
+      { ...base, h: 5, w: 1100, kh: 3, kw: 3, pt: 1, pb: 1, pl: 1, pr: 1 },
+      { ...base, h: 4, w: 1300, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, ceil: true, includePad: false },
+    ]) {
+      const s = pool2dGeometry('test', true, ...maxGeom(p));
+      expect(checkMax(p, r.f32(s.xLength), r.ints(s.yLength))).toBeNull();
+      expect(checkMax(p, r.ints(s.xLength), r.ints(s.yLength))).toBeNull();
+      expect(checkAvg(p, r.f32(s.xLength), r.f32(s.yLength))).toBeNull();
+    }
+  });
+
   it('2×2/2 on even planes, rows of 1-33 outputs: even/odd split forward, one-pass backward tiles', () => {
     expect(runPool2x2Tiles(testSeed(500))).toEqual([]);
   });
@@ -107,6 +120,8 @@ describe('pooling kernels: native vs JS twin', () => {
           const base = ${JSON.stringify(base)};
           const failures = [...runPoolGrid(${FULL ? 2000 : 80}, ${testSeed(400)}), ...runMaxSpecials({ ...base, c: 1 }, 1),
             ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2),
+            ...runMaxSpecials({ ...base, c: 1, h: 3, w: 13, kh: 3, kw: 3, pt: 1, pb: 1, pl: 1, pr: 1 }, 3),
+            ...runMaxSpecials({ ...base, c: 1, h: 3, w: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 4),
             ...runPool2x2Tiles(${testSeed(500)})];
           console.log(JSON.stringify({ failures, digest: digest.h }));`;
         const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });

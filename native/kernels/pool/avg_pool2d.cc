@@ -76,6 +76,16 @@ Span avg_span(int64_t o, int64_t stride, int64_t pad, int64_t pad_end, int64_t k
   return s;
 }
 
+// One border window, clipped to the plane; taps summed in the same order as the micro-kernels.
+void avg_window(const float* plane, const Pool2dShape& s, const Span& r, int64_t ox, bool include_pad, float* y) {
+  const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
+  float sum = 0.0f;
+  for (int64_t iy = r.lo; iy < r.hi; ++iy) {
+    for (int64_t ix = c.lo; ix < c.hi; ++ix) sum += plane[iy * s.w + ix];
+  }
+  *y = sum / static_cast<float>(r.extent * c.extent);
+}
+
 // Longest output row the tiled backward keeps on the stack.
 constexpr int64_t kMaxTiledRow = 1024;
 
@@ -86,6 +96,9 @@ void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool in
   const AvgRun run = pick(ctx.isa, s.stride_w);
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, 1, s.w);
   const Interior rows = interior(s.oh, s.stride_h, s.pad_top, s.kh, 1, s.h);
+  // As in max_pool2d_forward_f32: row by row for planes bigger than L1 with border columns, else the interior
+  // rows (divisor kh·kw) as one block.
+  const bool block = rows.end > rows.begin && ((in.begin == 0 && in.end == s.ow) || s.h * s.w <= kSmallPlane);
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
     PoolRun k{x + p * s.h * s.w, s.w, 0, 1, s.stride_h, s.kh, 1,
               in.begin * s.stride_w - s.pad_left, in.end - in.begin, s.stride_w, s.kw, 1, s.ow};
@@ -93,23 +106,15 @@ void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool in
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
       float* yr = yp + oy * s.ow;
-      auto window = [&](int64_t ox) {
-        const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
-        float sum = 0.0f;
-        for (int64_t iy = r.lo; iy < r.hi; ++iy) {
-          for (int64_t ix = c.lo; ix < c.hi; ++ix) sum += k.plane[iy * s.w + ix];
-        }
-        yr[ox] = sum / static_cast<float>(r.extent * c.extent);
-      };
-      for (int64_t ox = 0; ox < in.begin; ++ox) window(ox);
-      for (int64_t ox = in.end; ox < s.ow; ++ox) window(ox);
-      if (k.count > 0 && (oy < rows.begin || oy >= rows.end)) {  // a border row: its taps clipped
+      if (k.count > 0 && !(block && oy >= rows.begin && oy < rows.end)) {  // taps clipped to the plane's rows
         k.iy0 = r.lo;
         k.nky = r.hi - r.lo;
         run(k, static_cast<float>(r.extent * s.kw), yr + in.begin);
       }
+      for (int64_t ox = 0; ox < in.begin; ++ox) avg_window(k.plane, s, r, ox, include_pad, yr + ox);
+      for (int64_t ox = in.end; ox < s.ow; ++ox) avg_window(k.plane, s, r, ox, include_pad, yr + ox);
     }
-    if (k.count > 0 && rows.end > rows.begin) {  // the interior rows as one block; their divisor is kh·kw
+    if (block && k.count > 0) {
       k.iy0 = rows.begin * s.stride_h - s.pad_top;
       k.rows = rows.end - rows.begin;
       k.nky = s.kh;

@@ -1,6 +1,7 @@
 // Max pooling forward (value and argmax) and backward (scatter to the argmax); semantics in pool2d.h.
 // Interior runs of each output row go to the ISA's micro-kernel, border windows to the clipped scalar loop.
 #include <algorithm>
+#include <vector>
 
 #include "pool2d.h"
 #include "pool_common.h"
@@ -71,8 +72,8 @@ MaxBackward2x2 pick_backward_2x2(runtime::Isa isa) {
 }
 
 // One border window, clipped to the plane; taps visited in the same order as the micro-kernels.
-void max_window(const float* plane, const Pool2dShape& s, const TapRange& r, int64_t ox, float* y, int32_t* idx) {
-  const TapRange c = tap_range(ox, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
+void max_window(const float* plane, const Pool2dShape& s, const TapRange& r, const TapRange& c, float* y,
+                int32_t* idx) {
   float m = -__builtin_inff();
   int64_t id = -1;
   for (int64_t ky = r.k0; ky < r.k1; ++ky) {
@@ -97,6 +98,12 @@ void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const f
   const MaxRun run = pick(ctx.isa, s.stride_w);
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
   const Interior rows = interior(s.oh, s.stride_h, s.pad_top, s.kh, s.dilation_h, s.h);
+  // Planes bigger than L1 with border columns go row by row, the border windows right after the row's run,
+  // so the plane streams in once, in order (border windows on their own walk down a column, one miss per
+  // row); otherwise the interior rows go to the micro-kernel as one block.
+  const bool block = rows.end > rows.begin && ((in.begin == 0 && in.end == s.ow) || s.h * s.w <= kSmallPlane);
+  std::vector<TapRange> cols(static_cast<size_t>(s.ow));
+  for (int64_t ox = 0; ox < s.ow; ++ox) cols[ox] = tap_range(ox, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
   for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
     PoolRun k{x + p * s.h * s.w, s.w, 0, 1, s.stride_h, s.kh, s.dilation_h,
               in.begin * s.stride_w - s.pad_left, in.end - in.begin, s.stride_w, s.kw, s.dilation_w, s.ow};
@@ -111,15 +118,15 @@ void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const f
         std::fill(ir, ir + s.ow, -1);
         continue;
       }
-      for (int64_t ox = 0; ox < in.begin; ++ox) max_window(k.plane, s, r, ox, yr + ox, ir + ox);
-      for (int64_t ox = in.end; ox < s.ow; ++ox) max_window(k.plane, s, r, ox, yr + ox, ir + ox);
-      if (k.count > 0 && (oy < rows.begin || oy >= rows.end)) {  // a border row: its taps clipped
+      if (k.count > 0 && !(block && oy >= rows.begin && oy < rows.end)) {  // taps clipped to the plane's rows
         k.iy0 = r.start + r.k0 * s.dilation_h;
         k.nky = r.k1 - r.k0;
         run(k, yr + in.begin, ir + in.begin);
       }
+      for (int64_t ox = 0; ox < in.begin; ++ox) max_window(k.plane, s, r, cols[ox], yr + ox, ir + ox);
+      for (int64_t ox = in.end; ox < s.ow; ++ox) max_window(k.plane, s, r, cols[ox], yr + ox, ir + ox);
     }
-    if (k.count > 0 && rows.end > rows.begin) {  // the interior rows as one block
+    if (block && k.count > 0) {
       k.iy0 = rows.begin * s.stride_h - s.pad_top;
       k.rows = rows.end - rows.begin;
       k.nky = s.kh;

@@ -1,29 +1,37 @@
-// AVX-512 pooling micro-kernels: the shared bodies of pool_simd.h over 16-lane vectors, and over the 8-lane
-// AVX2 vocabulary for rows of 8-15 outputs. Masked loads and stores that miss the cache are slow on some
-// cores (AMD Zen 4/5), so rows that hold a full 8-lane vector take two overlapping unmasked ones instead.
+// AVX-512 pooling micro-kernels: the shared bodies of pool_simd.h over 16-lane vectors, over the 8- and
+// 4-lane vocabularies for rows of 8-15 and 4-7 outputs, and the scalar loop for rows of fewer than 4. Masked
+// loads and stores are slow on some cores (AMD Zen 4/5), so rows that hold one full narrower vector take two
+// overlapping unmasked ones instead.
 #include "pool_vec_avx2.h"
 #include "pool_vec_avx512.h"
+#include "pool_vec_sse.h"
 
 #include "pool_simd.h"
 
 namespace nodegrad::kernels {
 
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512) {
-  if (run.count >= 8 && run.count < 16) return max_run<Avx2>(run, y, idx);
+  if (run.count < 4) return max_pool2d_run_f32__scalar(run, y, idx);
+  if (run.count < 8) return max_run<Sse>(run, y, idx);
+  if (run.count < 16) return max_run<Avx2>(run, y, idx);
   max_run<Avx512>(run, y, idx);
 }
 
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512) {
-  if (run.count >= 8 && run.count < 16) return avg_run<Avx2>(run, divisor, y);
+  if (run.count < 4) return avg_pool2d_run_f32__scalar(run, divisor, y);
+  if (run.count < 8) return avg_run<Sse>(run, divisor, y);
+  if (run.count < 16) return avg_run<Avx2>(run, divisor, y);
   avg_run<Avx512>(run, divisor, y);
 }
 
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx512) {
+  if (ow >= 4 && ow < 8) return max_backward_2x2<Sse>(oh, ow, dy, idx, dx);
   if (ow >= 8 && ow < 16) return max_backward_2x2<Avx2>(oh, ow, dy, idx, dx);
   return max_backward_2x2<Avx512>(oh, ow, dy, idx, dx);
 }
 
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512) {
+  if (ow >= 4 && ow < 8) return avg_backward_2x2<Sse>(oh, ow, dy, divisor, dx);
   if (ow >= 8 && ow < 16) return avg_backward_2x2<Avx2>(oh, ow, dy, divisor, dx);
   avg_backward_2x2<Avx512>(oh, ow, dy, divisor, dx);
 }

@@ -22,6 +22,9 @@ inline TapRange tap_range(int64_t o, int64_t stride, int64_t pad, int64_t k, int
   return r;
 }
 
+// Planes up to this many elements (16 KiB) stay in L1 while their windows are visited in any order.
+constexpr int64_t kSmallPlane = 4096;
+
 // Output columns [begin, end) whose every tap column is inside [0, size).
 struct Interior {
   int64_t begin, end;

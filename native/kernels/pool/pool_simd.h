@@ -3,7 +3,8 @@
 // instantiation stays inside the translation unit (and ISA flags) that made it. Contracts in pool_ukernel.h.
 //
 // Row tails: when a row has at least one full vector, the last vector is moved back to end at the row's end
-// and recomputes a few outputs with the same values; shorter rows take masked loads and stores.
+// and recomputes a few outputs with the same values; shorter rows take masked loads and stores (the ISA files
+// send such rows to a narrower vocabulary, or to the scalar loop, first).
 #pragma once
 
 #include <cstdint>
@@ -24,26 +25,41 @@ inline int vector_span(int64_t& j, int64_t count) {
   return static_cast<int>(count - j);
 }
 
-// Any window shape, sw ∈ {1, 2}: taps visited in row-major order, the running max replaced where a tap is
-// larger or is the window's first NaN (x86 max would drop NaN).
+// Any window shape, sw ∈ {1, 2}, in two passes over the taps so that no step waits on a compare of the one
+// before: first the window maximum ignoring NaN (max(v, m) keeps m when v is NaN) and which lanes saw a NaN;
+// then, taps last to first, the value and index of every tap equal to that maximum (or, in a lane with a
+// NaN, of every NaN), so the first such tap in row-major order is left: the one the scalar scan keeps
+// (ties compare equal, so the first of +0 and −0 keeps its sign, and the first NaN its payload).
 template <class V>
 inline void max_row(const PoolRun& k, int64_t iy, float* y, int32_t* idx) {
   const typename V::I lane_sw = V::lanes_times(k.sw);
+  const int64_t last_ky = k.nky - 1, last_kx = k.kw - 1;
   for (int64_t j = 0; j < k.count; j += V::kLanes) {
     const int r = vector_span<V>(j, k.count);
     const int64_t base = iy * k.w + k.ix0 + j * k.sw;
     typename V::F m = V::load_tap(k.plane + base, k.sw, r);
-    typename V::I id = V::addi(V::set1i(base), lane_sw);
+    typename V::M nan = V::isnan(m);
     for (int64_t ky = 0; ky < k.nky; ++ky) {
       for (int64_t kx = ky == 0 ? 1 : 0; kx < k.kw; ++kx) {
-        const int64_t at = base + ky * k.dh * k.w + kx * k.dw;
-        const typename V::F v = V::load_tap(k.plane + at, k.sw, r);
-        const typename V::M take = V::take(m, v);
-        m = V::select(take, v, m);
-        id = V::selecti(take, V::addi(V::set1i(at), lane_sw), id);
+        const typename V::F v = V::load_tap(k.plane + base + ky * k.dh * k.w + kx * k.dw, k.sw, r);
+        m = V::max(v, m);
+        nan = V::or_(nan, V::isnan(v));
       }
     }
-    V::store(y + j, m, r);
+    m = V::select(nan, V::set1(__builtin_nanf("")), m);  // equal to no tap: only the NaNs match
+    const int64_t last = base + last_ky * k.dh * k.w + last_kx * k.dw;
+    typename V::F val = V::load_tap(k.plane + last, k.sw, r);
+    typename V::I id = V::addi(V::set1i(last), lane_sw);
+    for (int64_t ky = last_ky; ky >= 0; --ky) {
+      for (int64_t kx = ky == last_ky ? last_kx - 1 : last_kx; kx >= 0; --kx) {
+        const int64_t at = base + ky * k.dh * k.w + kx * k.dw;
+        const typename V::F v = V::load_tap(k.plane + at, k.sw, r);
+        const typename V::M hit = V::or_(V::eq(v, m), V::isnan(v));
+        val = V::select(hit, v, val);
+        id = V::selecti(hit, V::addi(V::set1i(at), lane_sw), id);
+      }
+    }
+    V::store(y + j, val, r);
     V::storei(idx + j, id, r);
   }
 }

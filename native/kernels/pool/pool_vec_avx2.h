@@ -39,6 +39,9 @@ struct Avx2 {
   static I subi(I a, I b) { return _mm256_sub_epi32(a, b); }
   static I lanes_times(int64_t s) { return _mm256_mullo_epi32(lanes(), set1i(s)); }
 
+  static F max(F a, F b) { return _mm256_max_ps(a, b); }  // b where either is NaN
+  static M isnan(F v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
+  static M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
   // Lanes where v replaces the running max m: v > m, or v is NaN and m is not (= !(v <= m) with m ordered).
   static M take(F m, F v) { return _mm256_and_ps(_mm256_cmp_ps(v, m, _CMP_NLE_UQ), _mm256_cmp_ps(m, m, _CMP_ORD_Q)); }
   static F select(M t, F a, F b) { return _mm256_blendv_ps(b, a, t); }
@@ -54,9 +57,11 @@ struct Avx2 {
   }
   static F maskz(M m, F v) { return _mm256_and_ps(m, v); }
 
-  // Taps p[i·sw] for i < r (sw ∈ {1, 2}); lanes ≥ r are zero and nothing past p[(r−1)·sw] is read.
+  // Taps p[i·sw] for i < r (sw ∈ {1, 2}); lanes ≥ r are zero and nothing past p[(r−1)·sw] is read: a full
+  // vector with sw = 2 loads p[0, 8) and p[7, 15), ending at the last tap without a mask.
   static F load_tap(const float* p, int64_t sw, int r) {
     if (sw == 1) return load(p, r);
+    if (r >= 8) return unshuffle(_mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 7), _MM_SHUFFLE(3, 1, 2, 0)));
     const F lo = load(p, 2 * r - 1), hi = load(p + 8, 2 * r - 9);
     return unshuffle(_mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)));
   }

@@ -21,10 +21,20 @@ struct Avx512 {
   static I zeroi() { return _mm512_setzero_si512(); }
   static F set1(float v) { return _mm512_set1_ps(v); }
   static I set1i(int64_t v) { return _mm512_set1_epi32(static_cast<int32_t>(v)); }
-  static F load(const float* p, int n) { return _mm512_maskz_loadu_ps(first(n), p); }
-  static I loadi(const int32_t* p, int n) { return _mm512_maskz_loadu_epi32(first(n), p); }
-  static void store(float* p, F v, int n) { _mm512_mask_storeu_ps(p, first(n), v); }
-  static void storei(int32_t* p, I v, int n) { _mm512_mask_storeu_epi32(p, first(n), v); }
+  // Full vectors take plain loads and stores: masked ones cost more on some cores (AMD Zen 4/5) even with
+  // every lane enabled.
+  static F load(const float* p, int n) { return n >= 16 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(first(n), p); }
+  static I loadi(const int32_t* p, int n) {
+    return n >= 16 ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(first(n), p);
+  }
+  static void store(float* p, F v, int n) {
+    if (n >= 16) _mm512_storeu_ps(p, v);
+    else _mm512_mask_storeu_ps(p, first(n), v);
+  }
+  static void storei(int32_t* p, I v, int n) {
+    if (n >= 16) _mm512_storeu_si512(p, v);
+    else _mm512_mask_storeu_epi32(p, first(n), v);
+  }
   static F add(F a, F b) { return _mm512_add_ps(a, b); }
   static F div(F a, F b) { return _mm512_div_ps(a, b); }
   static I addi(I a, I b) { return _mm512_add_epi32(a, b); }
@@ -33,6 +43,10 @@ struct Avx512 {
     return _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), set1i(s));
   }
 
+  // b where either is NaN (the zero-masking form: GCC 12 warns on _mm512_max_ps's undefined pass-through)
+  static F max(F a, F b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
+  static M isnan(F v) { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q); }
+  static M eq(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
   // Lanes where v replaces the running max m: v > m, or v is NaN and m is not (= !(v <= m) with m ordered).
   static M take(F m, F v) { return _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(m, m, _CMP_ORD_Q), v, m, _CMP_NLE_UQ); }
   static F select(M t, F a, F b) { return _mm512_mask_mov_ps(b, t, a); }
@@ -43,9 +57,15 @@ struct Avx512 {
   static bool all(M m, int n) { return (m & first(n)) == first(n); }
   static F maskz(M m, F v) { return _mm512_maskz_mov_ps(m, v); }
 
-  // Taps p[i·sw] for i < r (sw ∈ {1, 2}); lanes ≥ r are zero and nothing past p[(r−1)·sw] is read.
+  // Taps p[i·sw] for i < r (sw ∈ {1, 2}); lanes ≥ r are zero and nothing past p[(r−1)·sw] is read: a full
+  // vector with sw = 2 loads p[0, 16) and p[15, 31), ending at the last tap without a mask.
   static F load_tap(const float* p, int64_t sw, int r) {
     if (sw == 1) return load(p, r);
+    if (r >= 16) {
+      return _mm512_permutex2var_ps(_mm512_loadu_ps(p),
+                                    _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31),
+                                    _mm512_loadu_ps(p + 15));
+    }
     const F lo = load(p, 2 * r - 1), hi = load(p + 16, 2 * r - 17);
     return _mm512_permutex2var_ps(lo, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), hi);
   }
