@@ -203,11 +203,22 @@ export interface BceOptions extends ReductionOptions {
   weight?: Tensor | null;
 }
 
+/** The BCE family's shapes, as PyTorch: target exactly the input's, weight broadcast to it. */
+function checkBce(op: string, input: Tensor, target: Tensor, weight: unknown): Tensor | null {
+  checkTensor(op, 'input', input);
+  checkLike(op, 'target', target, input);
+  if (!sameShape(input.shape, target.shape)) throw rangeErr(op, `expected target of the input's shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
+  if (weight == null) return null;
+  const w = checkLike(op, 'weight', weight, input);
+  if (!broadcastsTo(w.shape, input.shape)) throw rangeErr(op, `expected weight broadcastable to the input shape ${fmtShape(input.shape)}, got ${fmtShape(w.shape)}`);
+  return w;
+}
+
 /** −(y·log p + (1 − y)·log(1 − p)) with the logs clamped at −100, as PyTorch. input p ∈ [0, 1]. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
-  let l = binaryOp('binaryCrossEntropy', BinaryOp.BCE, input, target);
-  if (options.weight != null) l = mul(l, options.weight);
-  return reduce('binaryCrossEntropy', l, options.reduction);
+  const w = checkBce('binaryCrossEntropy', input, target, options.weight);
+  const l = binaryOp('binaryCrossEntropy', BinaryOp.BCE, input, target);
+  return reduce('binaryCrossEntropy', w ? mul(l, w) : l, options.reduction);
 }
 
 export interface BceWithLogitsOptions extends BceOptions {
@@ -221,19 +232,18 @@ export interface BceWithLogitsOptions extends BceOptions {
  */
 export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
   const op = 'bceWithLogits';
-  checkTensor(op, 'input', input);
-  checkTensor(op, 'target', target);
+  const w = checkBce(op, input, target, options.weight);
   let l = binaryOp(op, BinaryOp.BCE_LOGITS, input, target);
   if (options.posWeight != null) {
     const p = checkLike(op, 'posWeight', options.posWeight, input);
-    if (!broadcastsTo(p.shape, l.shape)) {
-      throw rangeErr(op, `expected posWeight broadcastable to the loss shape ${fmtShape(l.shape)}, got ${fmtShape(p.shape)}`);
+    if (!broadcastsTo(p.shape, input.shape)) {
+      throw rangeErr(op, `expected posWeight broadcastable to the input shape ${fmtShape(input.shape)}, got ${fmtShape(p.shape)}`);
     }
     // The extra (p − 1)·y·softplus(−x); softplus(−x) is the logits BCE at y = 1, exact for large |x|.
     const softplusNeg = binaryOp(op, BinaryOp.BCE_LOGITS, input, fullOf([], 1, input.dtype));
     l = add(l, mul(mul(affine(p, 1, -1), target), softplusNeg));
   }
-  if (options.weight != null) l = mul(l, options.weight);
+  if (w) l = mul(l, w);
   return reduce(op, l, options.reduction);
 }
 
@@ -285,7 +295,7 @@ export interface PoissonNllOptions extends ReductionOptions {
 /**
  * Poisson negative log-likelihood of `target` counts under rate λ: e^input − target·input (logInput), or
  * input − target·log(input + eps), plus with `full` target·log target − target + ½·log(2π·target) where
- * target > 1, as PyTorch 1.13.
+ * target > 1, as PyTorch 1.13. With `full`, the target's gradient stays finite at target = 0 (PyTorch's is NaN).
  */
 export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
   const op = 'poissonNllLoss';
