@@ -16,6 +16,7 @@
 #include "../gemm/gemm.h"
 #include "../gemm/gemm_config.h"
 #include "conv2d_internal.h"
+#include "conv2d_small.h"
 
 namespace nodegrad::kernels {
 
@@ -155,33 +156,6 @@ void finish_weight(Context& ctx, const Conv2dShape& s, const Dims& d, const floa
   }
 }
 
-// lanes[o·8 + q] += the pixels i ≡ q (mod 8) of dy rows [o0, o1) of one item, pixels in order.
-void bias_lanes(const float* dy, int64_t o0, int64_t o1, int64_t spatial, float* lanes) {
-  for (int64_t o = o0; o < o1; ++o) {
-    const float* row = dy + o * spatial;
-    float l[8];  // a local copy: the compiler cannot keep lanes in registers while dy might alias it
-    for (int q = 0; q < 8; ++q) l[q] = lanes[(o - o0) * 8 + q];
-    int64_t i = 0;
-    for (; i + 8 <= spatial; i += 8) {
-      for (int q = 0; q < 8; ++q) l[q] += row[i + q];
-    }
-    for (; i < spatial; ++i) l[i & 7] += row[i];
-    for (int q = 0; q < 8; ++q) lanes[(o - o0) * 8 + q] = l[q];
-  }
-}
-
-// db[o] from lanes [chunks, oc, 8]: each lane summed over chunks in order, then the lanes in a fixed tree.
-void bias_from_lanes(const float* lanes, int64_t chunks, int64_t oc, float* db) {
-  for (int64_t o = 0; o < oc; ++o) {
-    float l[8];
-    for (int q = 0; q < 8; ++q) {
-      l[q] = lanes[o * 8 + q];
-      for (int64_t c = 1; c < chunks; ++c) l[q] += lanes[(c * oc + o) * 8 + q];
-    }
-    db[o] = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-  }
-}
-
 // Stride 1: dX is a forward convolution of dy (no scatter) once both channel counts fill the tiles.
 bool data_shifted_applies(const Conv2dShape& s, const Dims& d) {
   return s.stride_h == 1 && s.stride_w == 1 && d.cg >= kShiftedDataMinRows &&
@@ -193,6 +167,7 @@ bool data_shifted_applies(const Conv2dShape& s, const Dims& d) {
 Status conv2d_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight, const float* bias,
                           float* y) noexcept {
   if (conv_detail::conv2d_shifted_applies(s)) return conv_detail::conv2d_shifted_forward_f32(ctx, s, x, weight, bias, y);
+  if (conv_detail::conv2d_small_applies(s)) return conv_detail::conv2d_small_forward_f32(ctx, s, x, weight, bias, y);
   return conv_detail::conv2d_packed_forward_f32(ctx, s, x, weight, bias, y);
 }
 
@@ -200,6 +175,9 @@ Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float*
                                 float* dx) noexcept {
   const Dims d = dims_of(s);
   if (data_shifted_applies(s, d)) return conv_detail::conv2d_shifted_backward_data_f32(ctx, s, dy, weight, dx);
+  if (conv_detail::conv2d_small_applies(s)) {
+    return conv_detail::conv2d_small_backward_f32(ctx, s, nullptr, dy, weight, dx, nullptr, nullptr);
+  }
   GemmOptions o;
   o.trans_a = true;  // op(A) = W_gᵀ: [k, ocg]
   if (is_pointwise(s)) {
@@ -220,6 +198,9 @@ Status conv2d_backward_data_f32(Context& ctx, const Conv2dShape& s, const float*
 Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy,
                                   float* dweight) noexcept {
   if (conv_detail::conv2d_weight_shifted_applies(s)) return conv_detail::conv2d_weight_shifted_f32(ctx, s, x, dy, dweight);
+  if (conv_detail::conv2d_small_applies(s)) {
+    return conv_detail::conv2d_small_backward_f32(ctx, s, x, dy, nullptr, nullptr, dweight, nullptr);
+  }
   Dims d = dims_of(s);
   d.wt = weight_transposed(ctx, s, d);
   const int64_t wsize = s.oc * d.k;
@@ -250,14 +231,13 @@ Status conv2d_backward_weight_f32(Context& ctx, const Conv2dShape& s, const floa
 
 void conv2d_backward_bias_f32(Context& ctx, int64_t n, int64_t oc, int64_t spatial, const float* dy,
                               float* db) noexcept {
-  // Per fixed batch chunk and channel eight independent partial sums (vectorisable without reassociation)
-  // over items and pixels in order, walking dy in memory order; chunks combined in order, as in the fused
-  // backward pass, so both give the same bits for any thread count.
-  const int64_t chunks = std::max<int64_t>(1, std::min(n, kWeightChunks));
-  std::vector<float> lanes(static_cast<size_t>(chunks * oc * 8), 0.0f);
+  // Per fixed batch chunk and channel 32 lanes of partial sums over items and pixels in order (the lanes
+  // every backward shares), walking dy in memory order; chunks combined in order.
+  const int64_t chunks = std::max<int64_t>(1, std::min(n, kWeightChunks)), stride = oc * kConvBiasLanes;
+  std::vector<float> lanes(static_cast<size_t>(chunks * stride), 0.0f);
   auto chunk_fn = [&](int64_t chunk, int) {
     for (int64_t b = chunk * n / chunks; b < (chunk + 1) * n / chunks; ++b) {
-      bias_lanes(dy + b * oc * spatial, 0, oc, spatial, lanes.data() + chunk * oc * 8);
+      conv_detail::conv2d_bias_lanes(ctx, oc, spatial, dy + b * oc * spatial, spatial, lanes.data() + chunk * stride);
     }
   };
   if (n * oc * spatial >= 65536) {
@@ -265,18 +245,30 @@ void conv2d_backward_bias_f32(Context& ctx, int64_t n, int64_t oc, int64_t spati
   } else {
     for (int64_t c = 0; c < chunks; ++c) chunk_fn(c, 0);
   }
-  bias_from_lanes(lanes.data(), chunks, oc, db);
+  conv_detail::conv2d_bias_finish(lanes.data(), chunks, stride, oc, db);
 }
 
 bool conv2d_backward_fused_applies(const Conv2dShape& s) noexcept {
   const Dims d = dims_of(s);
-  return !is_pointwise(s) && !data_shifted_applies(s, d) && !conv_detail::conv2d_weight_shifted_applies(s);
+  return !is_pointwise(s) && !data_shifted_applies(s, d) && !conv_detail::conv2d_weight_shifted_applies(s) &&
+         !conv_detail::conv2d_small_applies(s);
 }
 
 Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy, const float* weight,
                            float* dx, float* dweight, float* db) noexcept {
   Dims d = dims_of(s);
   d.wt = weight_transposed(ctx, s, d);
+  if (conv_detail::conv2d_small_applies(s)) {
+    // The small path for the gradients it computes on its own too (see the separate entry points above),
+    // db always (its lanes are the same everywhere); the others separately.
+    const bool small_dx = dx != nullptr && !data_shifted_applies(s, d);
+    const bool small_dw = dweight != nullptr && !conv_detail::conv2d_weight_shifted_applies(s);
+    Status st = conv_detail::conv2d_small_backward_f32(ctx, s, x, dy, weight, small_dx ? dx : nullptr,
+                                                       small_dw ? dweight : nullptr, db);
+    if (st == Status::ok && dx != nullptr && !small_dx) st = conv2d_backward_data_f32(ctx, s, dy, weight, dx);
+    if (st == Status::ok && dweight != nullptr && !small_dw) st = conv2d_backward_weight_f32(ctx, s, x, dy, dweight);
+    return st;
+  }
   if (dx == nullptr || dweight == nullptr || s.n == 0 || d.p == 0 || !conv2d_backward_fused_applies(s)) {
     if (dx != nullptr) {
       const Status st = conv2d_backward_data_f32(ctx, s, dy, weight, dx);
@@ -291,7 +283,7 @@ Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, c
   }
   // One pass over dy: each batch chunk runs item by item dX, its dW terms and its db lanes while the item's
   // dy is still in cache. dW and db partials are per fixed chunk, summed in chunk order.
-  const int64_t chunks = std::min(s.n, kWeightChunks), wsize = s.oc * d.k, bsize = s.oc * 8;
+  const int64_t chunks = std::min(s.n, kWeightChunks), wsize = s.oc * d.k, bsize = s.oc * kConvBiasLanes;
   float* partial = ctx.workspace.get_as<float>(0, Slot::misc, static_cast<size_t>(chunks * (wsize + bsize)));
   if (partial == nullptr) return Status::out_of_memory;
   float* lanes = partial + chunks * wsize;
@@ -305,15 +297,13 @@ Status conv2d_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, c
         if (!data_item(ctx, s, d, dy, weight, dx, b, g, cols)) return false;
         if (!weight_item(ctx, s, d, x, dy, partial + chunk * wsize, b, g, b == b0, cols)) return false;
       }
-      if (db != nullptr) bias_lanes(dy + b * s.oc * d.p, 0, s.oc, d.p, lanes + chunk * bsize);
+      if (db != nullptr) conv_detail::conv2d_bias_lanes(ctx, s.oc, d.p, dy + b * s.oc * d.p, d.p, lanes + chunk * bsize);
     }
     return true;
   });
   if (st != Status::ok) return st;
   finish_weight(ctx, s, d, partial, chunks, dweight);
-  if (db != nullptr) {
-    bias_from_lanes(lanes, chunks, s.oc, db);
-  }
+  if (db != nullptr) conv_detail::conv2d_bias_finish(lanes, chunks, bsize, s.oc, db);
   return Status::ok;
 }
 

@@ -66,6 +66,23 @@ bool conv2d_weight_shifted_applies(const Conv2dShape& s) noexcept;
 runtime::Status conv2d_weight_shifted_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                           const float* dy, float* dweight) noexcept;
 
+// The small-reduction path (conv2d_small.cc): K = C/groups·KH·KW up to kSmallMaxK, any geometry but 1×1
+// stride 1 (which needs no unfolding at all).
+constexpr int64_t kSmallMaxK = 32;
+bool conv2d_small_applies(const Conv2dShape& s) noexcept;
+runtime::Status conv2d_small_forward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
+                                         const float* weight, const float* bias, float* y) noexcept;
+// Any of dx, dweight, db (each may be null); db is bitwise conv2d_backward_bias_f32's.
+runtime::Status conv2d_small_backward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
+                                          const float* dy, const float* weight, float* dx, float* dweight,
+                                          float* db) noexcept;
+// db lanes, the order every db computation shares: lanes[o·32 + q] += Σ_{p ≡ q mod 32} a[o·lda + p] for o < m,
+// p < n; and db[o] from lanes [chunks][oc·32] (chunk_stride floats apart): each chunk's lanes in a fixed
+// tree, then the chunks in order.
+void conv2d_bias_lanes(const runtime::Context& ctx, int64_t m, int64_t n, const float* a, int64_t lda,
+                       float* lanes) noexcept;
+void conv2d_bias_finish(const float* lanes, int64_t chunks, int64_t chunk_stride, int64_t oc, float* db) noexcept;
+
 // Forward convolution through the packed micro-kernel driver (conv2d_packed.cc), for every shape.
 runtime::Status conv2d_packed_forward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                           const float* weight, const float* bias, float* y) noexcept;

@@ -1,0 +1,278 @@
+// conv2d for a short reduction K = C/groups·KH·KW (one input channel: K = KH·KW), any stride, padding and
+// dilation: the unfolded input of a pixel tile, cols [K, count] (im2col), is read in place by micro-kernels
+// (conv2d_small.h) that keep whole output tiles in registers over the short reduction:
+//   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels)
+//   dX       Z = W_gᵀ · dY_g[:, tile], then col2im     (panels of K rows × pixels, reduced over channels)
+//   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes)
+//   db       32 lanes of partial sums per channel, over each item's dy once
+// The backward computes any subset of dX, dW and db in one pass over the batch, item by item while the
+// item's dy is in cache, in fixed batch chunks whose dW and db lanes are added in chunk order at the end.
+// Every per-element sum runs in an order fixed by the shape alone (tiles start at multiples of 16 pixels,
+// a multiple of every vector width, so a pixel's lane never depends on the tiling), hence results are
+// bitwise identical for any thread count. The standalone bias kernel runs the same lanes (conv2d.cc).
+#include <algorithm>
+
+#include "../simd/simd_scalar.h"
+#include "conv2d_internal.h"
+#include "conv2d_small.h"
+
+namespace nodegrad::kernels {
+
+using namespace simd::scalar;
+namespace {
+constexpr int kAcc = kConvSmallAccScalar;
+}  // namespace
+#define NODEGRAD_UKERNEL(name) name##__scalar
+#include "conv2d_small_impl.h"
+#undef NODEGRAD_UKERNEL
+
+namespace conv_detail {
+
+namespace {
+
+using runtime::Context;
+using runtime::Isa;
+using runtime::Slot;
+using runtime::Status;
+
+constexpr int64_t kChunks = 8;  // fixed batch chunks of the backward (the same as conv2d.cc's dW and db)
+
+struct SmallKernels {
+  void (*gemm)(int, int64_t, int64_t, int64_t, const float*, const float*, int64_t, float*, int64_t) noexcept;
+  void (*dw)(int64_t, int64_t, int64_t, const float*, int64_t, const float*, int64_t, float*, const float*,
+             int64_t) noexcept;
+  void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
+  int64_t width;  // vector lanes of the dW sums
+  int64_t acc;    // accumulator vectors of a tile
+};
+
+SmallKernels small_kernels(Isa isa) {
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+    case Isa::avx512:
+      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_bias_lanes_f32__avx512, 16, kConvSmallAccAvx512};
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+    case Isa::avx2:
+      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_bias_lanes_f32__avx2, 8, kConvSmallAccAvx2};
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+    case Isa::neon:
+      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_bias_lanes_f32__neon, 4, kConvSmallAccNeon};
+#endif
+    default:
+      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_bias_lanes_f32__scalar, 1, kConvSmallAccScalar};
+  }
+}
+
+// Rows split into `panels` panels of `rows` each (the last one's spare rows repeat the last real row).
+struct Panels {
+  int64_t rows, panels;
+};
+// The split that minimises the panel rows computed times the loads per FMA of their tiles (rows + vectors
+// loads for rows·vectors FMAs, the vectors being what the ISA's accumulator budget leaves); with `few`, the
+// fewest panels instead (b then streams from L2 once per panel, not from L1).
+Panels panels_of(int64_t m, int64_t acc, bool few) {
+  const int64_t max_rows = conv_small_max_rows(static_cast<int>(acc));
+  if (few) return {ceil_div(m, ceil_div(m, max_rows)), ceil_div(m, max_rows)};
+  Panels best{1, m};
+  double best_cost = 0.0;
+  for (int64_t rows = 1; rows <= max_rows && rows <= m; ++rows) {
+    const int64_t panels = ceil_div(m, rows), nv = std::min<int64_t>(acc / rows, 8);
+    const double cost = static_cast<double>(panels * rows) * (1.0 + static_cast<double>(rows + nv) / (rows * nv));
+    if (rows == 1 || cost <= best_cost) {
+      best = {rows, panels};
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
+struct Plan {
+  SmallKernels kern;
+  Conv2dShape s;
+  int64_t cg, ocg, k, p, tile, tiles;
+};
+
+Plan make_plan(const Context& ctx, const Conv2dShape& s) {
+  Plan P;
+  P.kern = small_kernels(ctx.isa);
+  P.s = s;
+  P.cg = s.c / s.groups;
+  P.ocg = s.oc / s.groups;
+  P.k = P.cg * s.kh * s.kw;
+  P.p = s.oh * s.ow;
+  P.tile = conv2d_tile(P.k, P.p);  // a multiple of 16 unless it covers all pixels
+  P.tiles = P.p == 0 ? 0 : ceil_div(P.p, P.tile);
+  return P;
+}
+
+// a[((g·panels + i)·(k + 1) + r)·rows + ii] = first(g, row) for r = 0, else w(g, row, r − 1), with
+// row = min(i·rows + ii, m − 1) (the last panel's spare rows repeat the last real one).
+template <typename First, typename W>
+void pack(int64_t groups, int64_t m, int64_t k, Panels pn, First&& first, W&& w, float* a) {
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t i = 0; i < pn.panels; ++i)
+      for (int64_t r = 0; r <= k; ++r)
+        for (int64_t ii = 0; ii < pn.rows; ++ii) {
+          const int64_t row = std::min(i * pn.rows + ii, m - 1);
+          *a++ = r == 0 ? first(g, row) : w(g, row, r - 1);
+        }
+}
+
+// c [m, n] (ld ldc) = the packed panels of one group (see pack) times b [k, n] (ld ldb).
+void gemm_panels(const Plan& P, Panels pn, int64_t m, int64_t k, const float* a, const float* b, int64_t ldb,
+                 int64_t n, float* c, int64_t ldc) {
+  for (int64_t i = 0; i < pn.panels; ++i) {
+    const int64_t i0 = i * pn.rows;
+    P.kern.gemm(static_cast<int>(pn.rows), std::min(pn.rows, m - i0), n, k, a + i * (k + 1) * pn.rows, b, ldb,
+                c + i0 * ldc, ldc);
+  }
+}
+
+// Reads a block sequentially once (one float per cache line), so that the kernels' many row streams over
+// it (more than the hardware prefetchers follow) hit the cache instead of waiting on memory.
+void stream_in(const float* p, int64_t n) {
+  float sink = 0.0f;
+  for (int64_t i = 0; i < n; i += 16) sink += p[i];
+  asm volatile("" : : "r"(sink));
+}
+
+// Σ of `width` lane values in a fixed tree (halves added lane-wise until one is left).
+float sum_lanes(const float* l, int64_t width) {
+  float t[16];
+  std::copy(l, l + width, t);
+  for (int64_t h = width / 2; h >= 1; h /= 2)
+    for (int64_t q = 0; q < h; ++q) t[q] += t[q + h];
+  return t[0];
+}
+
+}  // namespace
+
+bool conv2d_small_applies(const Conv2dShape& s) noexcept {
+  const bool pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
+                         s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
+  return !pointwise && s.c / s.groups * s.kh * s.kw <= kSmallMaxK;
+}
+
+void conv2d_bias_lanes(const Context& ctx, int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept {
+  small_kernels(ctx.isa).bias(m, n, a, lda, lanes);
+}
+
+void conv2d_bias_finish(const float* lanes, int64_t chunks, int64_t chunk_stride, int64_t oc, float* db) noexcept {
+  for (int64_t o = 0; o < oc; ++o) {
+    const float* l = lanes + o * kConvBiasLanes;
+    float v = sum_lanes(l, 16) + sum_lanes(l + 16, 16);
+    for (int64_t c = 1; c < chunks; ++c) v += sum_lanes(l + c * chunk_stride, 16) + sum_lanes(l + c * chunk_stride + 16, 16);
+    db[o] = v;
+  }
+}
+
+Status conv2d_small_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight,
+                                const float* bias, float* y) noexcept {
+  Plan P = make_plan(ctx, s);
+  if (s.n == 0 || P.p == 0) return Status::ok;
+  // More, smaller tiles when the batch alone gives fewer than two tasks per thread (no effect on results).
+  const int64_t items = s.n * s.groups, want = ceil_div(2 * ctx.pool.num_threads(), items);
+  if (P.tiles < want && P.p > 16) {
+    P.tile = round_up(ceil_div(P.p, std::min(want, ceil_div(P.p, 16))), 16);
+    P.tiles = ceil_div(P.p, P.tile);
+  }
+  const Panels pn = panels_of(P.ocg, P.kern.acc, false);
+  const int self = runtime::ThreadPool::current_thread();
+  const int64_t asize = pn.panels * pn.rows * (P.k + 1);
+  float* a = ctx.workspace.get_as<float>(self, Slot::misc, static_cast<size_t>(s.groups * asize));
+  if (a == nullptr) return Status::out_of_memory;
+  pack(s.groups, P.ocg, P.k, pn, [&](int64_t g, int64_t o) { return bias != nullptr ? bias[g * P.ocg + o] : 0.0f; },
+       [&](int64_t g, int64_t o, int64_t r) { return weight[(g * P.ocg + o) * P.k + r]; }, a);
+  return run_tasks(ctx, items * P.tiles, [&](int64_t task, int thread) {
+    const int64_t t = task % P.tiles, g = task / P.tiles % s.groups, b = task / P.tiles / s.groups;
+    const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0);
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(P.k * count));
+    if (cols == nullptr) return false;
+    im2col_f32(s, x + (b * s.c + g * P.cg) * s.h * s.w, p0, count, cols);
+    gemm_panels(P, pn, P.ocg, P.k, a + g * asize, cols, count, count, y + (b * s.oc + g * P.ocg) * P.p + p0, P.p);
+    return true;
+  });
+}
+
+Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* dy,
+                                 const float* weight, float* dx, float* dweight, float* db) noexcept {
+  const Plan P = make_plan(ctx, s);
+  const int64_t V = P.kern.width, ocg4 = round_up(P.ocg, 4);
+  const int64_t chunks = std::max<int64_t>(1, std::min(s.n, kChunks));
+  // Workspace: dX's packed W_gᵀ, then per chunk the dW lanes [groups, ocg4, k, V] and the db lanes [oc, 32].
+  const Panels pz = panels_of(P.k, P.kern.acc, true);
+  const int64_t az_group = pz.panels * pz.rows * (P.ocg + 1), az_size = dx != nullptr ? s.groups * az_group : 0;
+  const int64_t wl_size = dweight != nullptr ? s.groups * ocg4 * P.k * V : 0;
+  const int64_t bl_size = db != nullptr ? s.oc * kConvBiasLanes : 0;
+  const int self = runtime::ThreadPool::current_thread();
+  float* az = ctx.workspace.get_as<float>(self, Slot::misc, static_cast<size_t>(az_size + chunks * (wl_size + bl_size)));
+  if (az == nullptr) return Status::out_of_memory;
+  float* wlanes = az + az_size;
+  float* blanes = wlanes + chunks * wl_size;
+  std::fill(wlanes, blanes + chunks * bl_size, 0.0f);
+  if (dx != nullptr) {
+    pack(s.groups, P.k, P.ocg, pz, [](int64_t, int64_t) { return 0.0f; },
+         [&](int64_t g, int64_t r, int64_t o) { return weight[(g * P.ocg + o) * P.k + r]; }, az);
+  }
+  const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
+    const int64_t tile = std::min(P.tile, P.p);
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(2 * P.k * tile));
+    if (cols == nullptr) return false;
+    float* z = cols + P.k * tile;
+    const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks, item = s.oc * P.p;
+    for (int64_t b = b0; b < b1; ++b) {
+      // The item's dy: in cache already when dW's kernel prefetched it during the previous item (then only
+      // for its first tile's groups), else brought in by a sequential pass (db's, or a plain read).
+      const bool fetched = dweight != nullptr && b > b0;
+      if (db != nullptr) {
+        P.kern.bias(s.oc, P.p, dy + b * item, P.p, blanes + chunk * bl_size);
+      } else if (!fetched) {
+        stream_in(dy + b * item, item);
+      }
+      for (int64_t g = 0; g < s.groups; ++g) {
+        const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
+        const float* dyg = dy + (b * s.oc + g * P.ocg) * P.p;
+        float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
+        if (dxg != nullptr) std::fill(dxg, dxg + P.cg * s.h * s.w, 0.0f);
+        for (int64_t t = 0; t < P.tiles; ++t) {
+          const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0);
+          if (dweight != nullptr) {
+            im2col_f32(s, xg, p0, count, cols);
+            // The next item's dy, spread over this item's groups and tiles.
+            const int64_t share = b + 1 < b1 ? ceil_div(item, s.groups * P.tiles) : 0;
+            const int64_t from = std::min(item, (g * P.tiles + t) * share);
+            P.kern.dw(P.ocg, P.k, count, dyg + p0, P.p, cols, count, wlanes + chunk * wl_size + g * ocg4 * P.k * V,
+                      dy + (b + 1) * item + from, std::min(share, item - from));
+          }
+          if (dxg != nullptr) {
+            gemm_panels(P, pz, P.k, P.ocg, az + g * az_group, dyg + p0, P.p, count, z, count);
+            col2im_add_f32(s, z, p0, count, dxg);
+          }
+        }
+      }
+    }
+    return true;
+  });
+  if (st != Status::ok) return st;
+  if (dweight != nullptr) {
+    // dweight[g·ocg + o, r] = Σ_chunk (Σ of that chunk's lanes), chunks in order.
+    for (int64_t g = 0; g < s.groups; ++g) {
+      for (int64_t o = 0; o < P.ocg; ++o) {
+        for (int64_t r = 0; r < P.k; ++r) {
+          const int64_t at = ((g * ocg4 + o) * P.k + r) * V;
+          float v = sum_lanes(wlanes + at, V);
+          for (int64_t c = 1; c < chunks; ++c) v += sum_lanes(wlanes + c * wl_size + at, V);
+          dweight[(g * P.ocg + o) * P.k + r] = v;
+        }
+      }
+    }
+  }
+  if (db != nullptr) conv2d_bias_finish(blanes, chunks, bl_size, s.oc, db);
+  return Status::ok;
+}
+
+}  // namespace conv_detail
+
+}  // namespace nodegrad::kernels

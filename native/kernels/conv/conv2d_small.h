@@ -1,0 +1,56 @@
+// Micro-kernels of the small-reduction conv2d path (conv2d_small.cc), for convolutions whose reduction
+// K = C/groups·KH·KW is short (one input channel: K = KH·KW). Every operand is a row-major matrix of
+// pixel rows read in place (x unfolded by im2col, dy as given), so nothing is packed or transposed but the
+// weights. Rows are `n` pixels long; the last vector of a row is read and written with masked (partial)
+// loads and stores, so no kernel touches an element at or past n.
+// Declarations only: each ISA file defines its own functions from conv2d_small_impl.h (no shared inline
+// code across ISA flags).
+#pragma once
+
+#include <cstdint>
+
+namespace nodegrad::kernels {
+
+// Register budget (accumulator vectors) of each ISA's tiles: 12 with 16 vector registers, 24 with 32.
+constexpr int kConvSmallAccScalar = 12, kConvSmallAccAvx2 = 12, kConvSmallAccAvx512 = 24, kConvSmallAccNeon = 24;
+// The most rows of one gemm panel, and of one dW block of b rows: half the budget (two vectors per row).
+constexpr int conv_small_max_rows(int acc) { return acc / 2; }
+// Lanes of the bias sums: a fixed count on every ISA, so each lane's sum runs in the same order everywhere.
+constexpr int64_t kConvBiasLanes = 32;
+
+// One panel of rows: c[i·ldc + j] = a[i] + Σ_{r<k} a[(r + 1)·ob + i]·b[r·ldb + j] for i < m ≤ ob and j < n,
+// the terms added in r order onto the first row (the bias, or zeros), one rounding per fused multiply-add
+// (two on scalar). a is packed [k + 1][ob] with rows m..ob−1 equal to row m − 1 (they are computed and
+// stored over it); 1 ≤ ob ≤ conv_small_max_rows(acc).
+#define NODEGRAD_CONV_SMALL_GEMM(name)                                                                   \
+  void name(int ob, int64_t m, int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c, \
+            int64_t ldc) noexcept
+// Lane sums of A·Bᵀ over pixels: acc[(i·mj + j)·V + q] += Σ_{p<n, p ≡ q mod V} a[i·lda + p]·b[j·ldb + p] for
+// i < mi, j < mj, in increasing p (V: the ISA's vector width). acc holds round_up(mi, 4) rows: the rows
+// past mi receive copies of row mi − 1's sums. Spread over its loop, the kernel also prefetches (into L2)
+// the `ahead` floats from `next` (the next item's dy), so that memory streams while it computes.
+#define NODEGRAD_CONV_SMALL_DW(name)                                                                   \
+  void name(int64_t mi, int64_t mj, int64_t n, const float* a, int64_t lda, const float* b, int64_t ldb, \
+            float* acc, const float* next, int64_t ahead) noexcept
+// lanes[i·32 + q] += Σ_{p<n, p ≡ q mod 32} a[i·lda + p] for i < m, in increasing p: bitwise the same on
+// every ISA.
+#define NODEGRAD_CONV_BIAS_LANES(name) \
+  void name(int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept
+
+#define NODEGRAD_CONV_SMALL_DECLARE(isa)                \
+  NODEGRAD_CONV_SMALL_GEMM(conv2d_small_gemm_f32__##isa); \
+  NODEGRAD_CONV_SMALL_DW(conv2d_small_dw_f32__##isa);     \
+  NODEGRAD_CONV_BIAS_LANES(conv2d_bias_lanes_f32__##isa);
+
+NODEGRAD_CONV_SMALL_DECLARE(scalar)
+#if defined(NODEGRAD_HAVE_AVX2)
+NODEGRAD_CONV_SMALL_DECLARE(avx2)
+#endif
+#if defined(NODEGRAD_HAVE_AVX512)
+NODEGRAD_CONV_SMALL_DECLARE(avx512)
+#endif
+#if defined(NODEGRAD_HAVE_NEON)
+NODEGRAD_CONV_SMALL_DECLARE(neon)
+#endif
+
+}  // namespace nodegrad::kernels

@@ -1,0 +1,227 @@
+// The small-reduction conv2d micro-kernels (conv2d_small.h), written once over the vector vocabulary.
+// Included by conv2d_small_<isa>.cc inside namespace nodegrad::kernels after `using namespace simd::<isa>;`,
+// with kAcc (the ISA's accumulator budget) and NODEGRAD_UKERNEL(name) (the ISA suffix) defined.
+// No include guard on purpose: one copy per including file, compiled with that file's flags.
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define NODEGRAD_UNROLL _Pragma("GCC unroll 32")
+#else
+#define NODEGRAD_UNROLL
+#endif
+
+namespace {
+
+constexpr int kMaxRows = conv_small_max_rows(kAcc);
+
+// Vectors per gemm tile row: the rest of the budget, at most 8.
+constexpr int gemm_vectors(int rows) { return kAcc / rows < 8 ? kAcc / rows : 8; }
+// dW: rows of a (dy) per block for mj rows of b (columns): 4, 2 or 1, within the budget.
+constexpr int dw_rows(int mj) { return 4 * mj <= kAcc ? 4 : 2 * mj <= kAcc ? 2 : 1; }
+
+// v, held in a register: without this GCC reloads a vector that several FMAs use as their memory operand
+// (one load per use), which makes the dW loop load-bound.
+inline vf in_register(vf v) {
+#if defined(NODEGRAD_CONV_VREG)
+  asm("" : "+" NODEGRAD_CONV_VREG(v));
+#endif
+  return v;
+}
+
+// Prefetches of lines of a block into L2, `per_step` lines at each call of step().
+struct Prefetch {
+  const char* at;
+  const char* end;
+  int64_t per_step;
+  void step() {
+    for (int64_t q = 0; q < per_step && at < end; ++q, at += 64) __builtin_prefetch(at, 0, 2);
+  }
+};
+
+inline int64_t lanes_at(int64_t left) { return left <= 0 ? 0 : left < kWidth ? left : kWidth; }
+
+// One tile of OB rows × NV vectors from pixel 0 of b and c. TAIL: only `len` pixels exist, in the first
+// ceil(len / V) vectors. Rows past m compute copies of row m − 1 (the panel repeats it) and store them
+// over it, so no store depends on m by a branch.
+template <int OB, int NV, bool TAIL>
+inline void gemm_tile(int64_t m, int64_t len, int64_t k, const float* a, const float* b, int64_t ldb, float* c,
+                      int64_t ldc) {
+  const int64_t nvt = TAIL ? (len + kWidth - 1) / kWidth : NV;
+  vf acc[OB][NV];
+  NODEGRAD_UNROLL
+  for (int i = 0; i < OB; ++i) {
+    const vf init = vset(a[i]);
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NV; ++v) acc[i][v] = init;
+  }
+  for (int64_t r = 1; r <= k; ++r) {
+    const float* br = b + (r - 1) * ldb;
+    vf bv[NV];
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NV; ++v) {
+      bv[v] = in_register(!TAIL  ? vload(br + v * kWidth)
+                          : v < nvt ? vload_part(br + v * kWidth, lanes_at(len - v * kWidth))
+                                    : vzero());
+    }
+    const float* ar = a + r * OB;
+    NODEGRAD_UNROLL
+    for (int i = 0; i < OB; ++i) {
+      const vf av = vset(ar[i]);
+      NODEGRAD_UNROLL
+      for (int v = 0; v < NV; ++v) {
+        if (TAIL && v >= nvt) break;
+        acc[i][v] = vfma(av, bv[v], acc[i][v]);
+      }
+    }
+  }
+  NODEGRAD_UNROLL
+  for (int i = 0; i < OB; ++i) {
+    float* ci = c + (i < m ? i : m - 1) * ldc;
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NV; ++v) {
+      if (TAIL) {
+        if (v >= nvt) break;
+        vstore_part(ci + v * kWidth, acc[i][v], lanes_at(len - v * kWidth));
+      } else {
+        vstore(ci + v * kWidth, acc[i][v]);
+      }
+    }
+  }
+}
+
+template <int OB>
+inline void gemm_panel(int64_t m, int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c,
+                       int64_t ldc) {
+  constexpr int NV = gemm_vectors(OB);
+  constexpr int64_t kTile = NV * kWidth;
+  int64_t j = 0;
+  for (; j + kTile <= n; j += kTile) gemm_tile<OB, NV, false>(m, kTile, k, a, b + j, ldb, c + j, ldc);
+  if (j < n) gemm_tile<OB, NV, true>(m, n - j, k, a, b + j, ldb, c + j, ldc);
+}
+
+// MI rows of a (clamped to the last real one, mi) × MJ rows of b; acc rows are mj·V floats apart.
+template <int MI, int MJ>
+inline void dw_block(int64_t mi, int64_t mj, int64_t n, const float* a, int64_t lda, const float* b, int64_t ldb,
+                     float* acc, Prefetch& pf) {
+  const float* ar[MI];
+  NODEGRAD_UNROLL
+  for (int i = 0; i < MI; ++i) ar[i] = a + (i < mi ? i : mi - 1) * lda;
+  vf s[MI][MJ];
+  NODEGRAD_UNROLL
+  for (int i = 0; i < MI; ++i)
+    NODEGRAD_UNROLL
+    for (int j = 0; j < MJ; ++j) s[i][j] = vload(acc + (i * mj + j) * kWidth);
+  int64_t p = 0;
+  for (; p + kWidth <= n; p += kWidth) {
+    pf.step();
+    vf av[MI];
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) av[i] = vload(ar[i] + p);
+    NODEGRAD_UNROLL
+    for (int j = 0; j < MJ; ++j) {
+      const vf bv = in_register(vload(b + j * ldb + p));
+      NODEGRAD_UNROLL
+      for (int i = 0; i < MI; ++i) s[i][j] = vfma(av[i], bv, s[i][j]);
+    }
+  }
+  if (p < n) {  // zeros in the missing lanes of both operands: those lanes add 0·0
+    vf av[MI];
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) av[i] = vload_part(ar[i] + p, n - p);
+    NODEGRAD_UNROLL
+    for (int j = 0; j < MJ; ++j) {
+      const vf bv = vload_part(b + j * ldb + p, n - p);
+      NODEGRAD_UNROLL
+      for (int i = 0; i < MI; ++i) s[i][j] = vfma(av[i], bv, s[i][j]);
+    }
+  }
+  NODEGRAD_UNROLL
+  for (int i = 0; i < MI; ++i)
+    NODEGRAD_UNROLL
+    for (int j = 0; j < MJ; ++j) vstore(acc + (i * mj + j) * kWidth, s[i][j]);
+}
+
+// Columns j0 .. j0 + MJ of every row block.
+template <int MJ>
+inline void dw_columns(int64_t mi, int64_t mj, int64_t j0, int64_t n, const float* a, int64_t lda, const float* b,
+                       int64_t ldb, float* acc, Prefetch& pf) {
+  constexpr int MI = dw_rows(MJ);
+  for (int64_t i = 0; i < mi; i += MI) {
+    dw_block<MI, MJ>(mi - i, mj, n, a + i * lda, lda, b + j0 * ldb, ldb, acc + (i * mj + j0) * kWidth, pf);
+  }
+}
+
+}  // namespace
+
+NODEGRAD_CONV_SMALL_GEMM(NODEGRAD_UKERNEL(conv2d_small_gemm_f32)) {
+  switch (ob) {
+#define NODEGRAD_CASE(r) \
+  case r:                \
+    if constexpr (r <= kMaxRows) return gemm_panel<r>(m, n, k, a, b, ldb, c, ldc);  \
+    break;
+    NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
+    NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+#undef NODEGRAD_CASE
+    default: break;
+  }
+}
+
+NODEGRAD_CONV_SMALL_DW(NODEGRAD_UKERNEL(conv2d_small_dw_f32)) {
+  // Column blocks as even as the budget allows; a (dy) streams once per block, b stays in L1.
+  const int64_t blocks = (mj + kMaxRows - 1) / kMaxRows, width = (mj + blocks - 1) / blocks;
+  // Loop steps: row blocks of the narrowest (most rows per block) column block, times whole vectors.
+  const int64_t steps = blocks * ((mi + dw_rows(kMaxRows) - 1) / dw_rows(kMaxRows)) * (n / kWidth);
+  const int64_t lines = (ahead * 4 + 63) / 64;
+  Prefetch pf{reinterpret_cast<const char*>(next), reinterpret_cast<const char*>(next + ahead),
+              steps > 0 ? (lines + steps - 1) / steps : 0};
+  for (int64_t j0 = 0; j0 < mj; j0 += width) {
+    const int64_t cols = mj - j0 < width ? mj - j0 : width;
+    switch (cols) {
+#define NODEGRAD_CASE(r) \
+  case r:                \
+    if constexpr (r <= kMaxRows) dw_columns<r>(mi, mj, j0, n, a, lda, b, ldb, acc, pf); \
+    break;
+      NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
+      NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+#undef NODEGRAD_CASE
+      default: break;
+    }
+  }
+}
+
+// ROWS rows at a time: each lane's sum is one dependency chain, so independent rows keep the adds in flight.
+template <int ROWS>
+inline void bias_rows(int64_t n, const float* a, int64_t lda, float* lanes) {
+  constexpr int NV = static_cast<int>(kConvBiasLanes / kWidth);
+  vf l[ROWS][NV];
+  NODEGRAD_UNROLL
+  for (int i = 0; i < ROWS; ++i) {
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NV; ++v) l[i][v] = vload(lanes + i * kConvBiasLanes + v * kWidth);
+  }
+  int64_t p = 0;
+  for (; p + kConvBiasLanes <= n; p += kConvBiasLanes) {
+    NODEGRAD_UNROLL
+    for (int i = 0; i < ROWS; ++i) {
+      NODEGRAD_UNROLL
+      for (int v = 0; v < NV; ++v) l[i][v] = vadd(l[i][v], vload(a + i * lda + p + v * kWidth));
+    }
+  }
+  // The tail: missing lanes add 0, which leaves any sum that started from +0 unchanged.
+  NODEGRAD_UNROLL
+  for (int i = 0; i < ROWS; ++i) {
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NV; ++v) {
+      l[i][v] = vadd(l[i][v], vload_part(a + i * lda + p + v * kWidth, lanes_at(n - p - v * kWidth)));
+      vstore(lanes + i * kConvBiasLanes + v * kWidth, l[i][v]);
+    }
+  }
+}
+
+NODEGRAD_CONV_BIAS_LANES(NODEGRAD_UKERNEL(conv2d_bias_lanes_f32)) {
+  constexpr int kRows = kWidth == 1 ? 1 : 4;  // scalar: 32 chains per row already
+  int64_t i = 0;
+  for (; i + kRows <= m; i += kRows) bias_rows<kRows>(n, a + i * lda, lda, lanes + i * kConvBiasLanes);
+  for (; i < m; ++i) bias_rows<1>(n, a + i * lda, lda, lanes + i * kConvBiasLanes);
+}
+
+#undef NODEGRAD_UNROLL
