@@ -128,6 +128,43 @@ void check_nonfinite(Context& ctx, const char* isa) {
   }
 }
 
+// The small-reduction path (K = C/groups·KH·KW ≤ 32), exact data: widths across every vector width and its
+// tiles, output channels across the register-panel splits, batches across the 8 dW/db chunks; and shapes
+// just past K = 32, on the general path.
+void check_small(Context& ctx, const char* isa) {
+  const bool quick = std::getenv("NODEGRAD_TEST_QUICK") != nullptr;
+  //                                       n  c  h  w   oc kh kw sh sw pt pl dh dw g
+  for (int64_t w = 1; w <= 40; w += quick ? 3 : 1) check({2, 1, 3, w, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, isa);
+  for (int64_t oc : {1, 5, 12, 17, 25, 64}) check({1, 1, 4, 28, oc, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, isa);
+  check({9, 1, 5, 17, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, isa);   // 8 chunks, one with two items
+  check({3, 2, 6, 33, 7, 4, 4, 2, 1, 2, 1, 1, 2, 1, 0, 0}, 1, 2, ctx, isa);   // K = 32, strides, dilation
+  check({2, 3, 7, 19, 6, 3, 3, 1, 1, 1, 1, 1, 1, 3, 0, 0}, 1, 1, ctx, isa);   // depthwise ×2
+  check({2, 1, 8, 21, 9, 6, 6, 1, 1, 2, 3, 1, 1, 1, 0, 0}, 3, 2, ctx, isa);   // K = 36: the general path
+  check({1, 1, 3, 300, 3, 1, 5, 1, 1, 0, 2, 1, 1, 1, 0, 0}, 0, 2, ctx, isa);  // conv1d, pixels past 16 vectors
+}
+
+// Inexact data through the small path on 1 and 2 threads: every output bitwise the same.
+void check_small_threads(Isa isa, const char* name) {
+  Conv2dShape s{9, 1, 6, 23, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 6, 23};
+  const size_t xn = s.n * s.h * s.w, wn = s.oc * 9, yn = s.n * s.oc * s.oh * s.ow;
+  std::vector<float> x(xn), w(wn), bias(s.oc), dy(yn);
+  for (size_t i = 0; i < xn; ++i) x[i] = 0.37f * static_cast<float>(i % 13) - 1.1f;
+  for (size_t i = 0; i < wn; ++i) w[i] = 0.21f * static_cast<float>(i % 7) - 0.6f;
+  for (size_t i = 0; i < yn; ++i) dy[i] = 0.013f * static_cast<float>(i % 29) - 0.17f;
+  std::vector<float> out[2][4];
+  for (int t = 0; t < 2; ++t) {
+    Context ctx(isa, t + 1);
+    out[t][0].resize(yn), out[t][1].resize(xn), out[t][2].resize(wn), out[t][3].resize(s.oc);
+    if (conv2d_forward_f32(ctx, s, x.data(), w.data(), bias.data(), out[t][0].data()) != nodegrad::runtime::Status::ok ||
+        conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), out[t][1].data(), out[t][2].data(),
+                            out[t][3].data()) != nodegrad::runtime::Status::ok) {
+      ++failures;
+    }
+  }
+  const char* what[4] = {"small y (threads)", "small dx (threads)", "small dw (threads)", "small db (threads)"};
+  for (int k = 0; k < 4; ++k) expect_equal(what[k], out[1][k], out[0][k], name, 2);
+}
+
 }  // namespace
 
 int main() {
@@ -160,6 +197,8 @@ int main() {
       check({1, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);   // LeNet conv1, one item
       check({1, 12, 20, 100, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);  // padded rows: row tiles, k blocks
       check({11, 1, 9, 10, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);  // C = 1, batch over 8 chunks
+      check_small(ctx, name);
+      if (threads == 1) check_small_threads(isa, name);
     }
   }
   std::printf(failures == 0 ? "test_conv: ok\n" : "test_conv: %d failures\n", failures);

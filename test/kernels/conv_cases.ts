@@ -53,6 +53,33 @@ export function convCases(count: number, seed: number): ConvCase[] {
   return out;
 }
 
+/**
+ * Cases for the small-reduction path (K = C/groups·KH·KW ≤ 32): widths 1..40 across the vector widths (4, 8,
+ * 16) and their tiles, output-channel counts across every register-panel split, batches across the 8 dW/db
+ * chunks, strides, padding (asymmetric too), dilation and depthwise groups; plus shapes just past K = 32,
+ * which must take the general path.
+ */
+export function smallConvCases(count: number, seed: number): ConvCase[] {
+  const r = new Rng(seed);
+  const out: ConvCase[] = [];
+  while (out.length < count) {
+    const c = pick(r, [1, 1, 1, 2, 3, 4]);
+    const kernels: [number, number][] = c === 1 ? [[3, 3], [5, 5], [1, 3], [3, 1], [2, 2], [1, 5], [6, 6], [4, 8]] : c === 2 ? [[3, 3], [4, 4], [1, 3], [5, 3]] : [[3, 3], [2, 2], [1, 3]];
+    const [kh, kw] = pick(r, kernels);
+    const w = r.next() < 0.5 ? r.int(1, 40) : pick(r, [4, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33]);
+    const h = r.int(1, 9);
+    const sh = pick(r, [1, 1, 1, 2, 3]), sw = r.next() < 0.8 ? sh : pick(r, [1, 2]);
+    const dh = pick(r, [1, 1, 2]), dw = pick(r, [1, 1, 2]);
+    const pad = pick(r, [0, 1, 2, 'same', 'asym'] as const);
+    const [pt, pb] = pad === 'same' ? samePadding(h, kh, sh, dh) : pad === 'asym' ? [r.int(0, 2), r.int(0, 2)] : [pad, pad];
+    const [pl, pr] = pad === 'same' ? samePadding(w, kw, sw, dw) : pad === 'asym' ? [r.int(0, 3), r.int(0, 3)] : [pad, pad];
+    const groups = c > 1 && r.next() < 0.3 ? c : 1;
+    const oc = groups * (r.next() < 0.5 ? r.int(1, 13) : pick(r, [16, 17, 24, 25, 64]));
+    out.push({ n: pick(r, [0, 1, 2, 3, 9]), c, h, w, oc, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, groups, bias: r.next() < 0.5, exact: r.next() < 0.5 });
+  }
+  return out;
+}
+
 interface Outputs { y: FloatArray; dx: FloatArray; dw: FloatArray; db: FloatArray; one: [FloatArray, FloatArray, FloatArray] }
 
 function run(k: Kernels, c: ConvCase, make: (a: Float32Array) => FloatArray, x: Float32Array, wt: Float32Array, b: Float32Array, dy: Float32Array): Outputs {
@@ -138,7 +165,7 @@ export function checkConvCase(c: ConvCase, seed: number): string | null {
 export function runConvGrid(count: number, seed: number, extra: ConvCase[] = []): string[] {
   digest.h = 0x811c9dc5;
   const failures: string[] = [];
-  const cases = [...extra, ...convCases(count, seed)];
+  const cases = [...extra, ...convCases(count, seed), ...smallConvCases(Math.ceil(count / 2), seed + 1)];
   cases.forEach((c, i) => {
     const m = checkConvCase(c, seed + i);
     if (m) failures.push(`${describeCase(c)}: ${m}`);
