@@ -133,7 +133,6 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
 export { dropout } from '../ops/dropout.js';
 export { linear } from '../ops/linalg.js';
 export { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from '../ops/activation.js';
-export {
-  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, poissonNllLoss, smoothL1Loss,
-} from '../ops/loss.js';
+export { bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from '../ops/loss.js';
+export { klDiv, poissonNllLoss } from '../ops/loss_prob.js';
 export { cosineEmbeddingLoss, marginRankingLoss } from '../ops/loss_pairs.js';

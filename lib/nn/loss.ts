@@ -3,9 +3,9 @@
  * and element weights are buffers named 'weight' (as PyTorch registers them), so they appear in stateDict.
  */
 import {
-  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, poissonNllLoss, smoothL1Loss,
-  type Reduction,
+  bceWithLogits, binaryCrossEntropy, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss, type Reduction,
 } from '../ops/loss.js';
+import { klDiv, poissonNllLoss } from '../ops/loss_prob.js';
 import { cosineEmbeddingLoss, marginRankingLoss } from '../ops/loss_pairs.js';
 import { Tensor } from '../tensor.js';
 import { Module } from './module.js';

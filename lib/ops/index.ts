@@ -35,12 +35,10 @@ export {
   randint, randn, randnLike, tensor, zeros, zerosLike,
 } from './creation.js';
 export type { CreateOptions, RandomOptions, TensorOptions } from './creation.js';
-export {
-  binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, klDiv, l1Loss, mseLoss, nllLoss, poissonNllLoss, smoothL1Loss,
-} from './loss.js';
-export type {
-  BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, PoissonNllOptions, Reduction, ReductionOptions,
-} from './loss.js';
+export { binaryCrossEntropy, bceWithLogits, crossEntropy, huberLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from './loss.js';
+export type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, NllOptions, Reduction, ReductionOptions } from './loss.js';
+export { klDiv, poissonNllLoss } from './loss_prob.js';
+export type { KlDivOptions, PoissonNllOptions } from './loss_prob.js';
 export { cosineEmbeddingLoss, marginRankingLoss } from './loss_pairs.js';
 export type { MarginOptions } from './loss_pairs.js';
 export { dropout } from './dropout.js';
