@@ -143,7 +143,7 @@ function forward(
         row.h = (s + 1) * BH + b * H;
         row.cPrev = cs + row.hPrev;
         row.c = cs + row.h;
-        row.saved = saved + (s * B + b) * savedRow;
+        row.saved = saved + xr * savedRow;
         row.yo = xr * ldy;
         if (mode === 'lstm') lstmCellRow(row);
         else if (mode === 'gru') gruCellRow(row);
@@ -191,7 +191,7 @@ function backward(
         row.h = (s + 1) * BH + b * H;
         row.cPrev = cs + row.hPrev;
         row.c = cs + row.h;
-        row.saved = saved + (s * B + b) * savedRow;
+        row.saved = saved + xr * savedRow;
         row.dgxo = xr * GH;
         row.dgho = (s * B + b) * GH;
         if (mode === 'lstm') lstmCellGradRow(row);

@@ -17,8 +17,8 @@ export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
  *
  * `reverse` runs from t = T−1 down to 0 (the backward direction of a bidirectional layer). The reserve
  * (`rnnReserveSize` elements) receives what backward needs: hs `[(T+1), B, H]` (states before each step,
- * in processing order, hs[T] = hN), for LSTM cs likewise, then the saved gates `[T, B, 4H]` (LSTM i, f, g, o;
- * GRU r, z, n, W_hn h + b_hn). Null optional arrays mean zeros (h0, c0, biases) or "not wanted" (hN, cN).
+ * in processing order, hs[T] = hN), for LSTM cs likewise, then the saved gates `[T·B, 4H]` in x's row order
+ * (LSTM i, f, g, o; GRU r, z, n, W_hn h + b_hn). Null optional arrays mean zeros (h0, c0, biases) or "not wanted" (hN, cN).
  * Gradients (dx, dh0, dc0, dW, db) are accumulated into (+=); null ones are not computed.
  */
 export interface RnnKernels {

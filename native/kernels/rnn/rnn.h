@@ -6,11 +6,12 @@
 //   x  [T, B, I] rows of I with leading dimension ldx (batch_first: [B, T, I]); y alike with H and ldy, so a
 //      bidirectional layer writes its two directions into column halves of one [T, B, 2H] output.
 //   h0, c0, h_n, c_n  [B, H] dense; w_ih [G*H, I], w_hh [G*H, H] dense; b_ih, b_hh [G*H]; G = 1, 4 or 3.
-//   reserve: what backward needs, written by forward (rnn_reserve_size floats), in processing-step order
-//      s = 0..T-1 (time t = s, or T-1-s when reverse):
+//   reserve: what backward needs, written by forward (rnn_reserve_size floats); states in processing-step
+//      order s = 0..T-1 (time t = s, or T-1-s when reverse), gates in x's row order:
 //        hs     [(T+1), B, H]   hs[s] = state before step s (hs[0] = h0, hs[T] = h_n)
 //        cs     [(T+1), B, H]   LSTM only, the same for the cell state
-//        gates  [T, B, 4H]      LSTM: activated i, f, g, o; GRU: r, z, n and W_hn h + b_hn; RNN: none
+//        gates  [T*B, 4H]       the row of x's row (t, b); LSTM: activated i, f, g, o; GRU: r, z, n and
+//                               W_hn h + b_hn; RNN: none
 // Optional pointers (h0, c0, biases, h_n, c_n, dy, every gradient) may be null: absent initial states and
 // biases are zeros, absent outputs are not written. Gradient outputs are accumulated into (+=), including
 // dx, dh0 and dc0, so layers and directions sharing an input compose without extra buffers.

@@ -91,7 +91,7 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
         prefetch_floats(cs + step * BH + hb, n);
         prefetch_floats(cs + (step + 1) * BH + hb, n);
       }
-      for (int64_t g = 0; g < saved_row / H; ++g) prefetch_floats(saved + (step * B + b) * saved_row + g * H + j0, n);
+      for (int64_t g = 0; g < saved_row / H; ++g) prefetch_floats(saved + seq_row(s, t, b) * saved_row + g * H + j0, n);
     }
   };
   for_each_step_block(ctx, plan, iterations, B, H, [&](int64_t k, const StepBlock& blk) {
@@ -112,7 +112,7 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
       r.stride = H;
       r.dh = dh_cur + hb;
       r.dy = a.dy != nullptr ? a.dy + xr * a.ldy + j0 : zeros;
-      r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+      r.gates = saved_row > 0 ? saved + xr * saved_row + j0 : nullptr;
       r.h_prev = hs + step * BH + hb;
       r.h = hs + (step + 1) * BH + hb;
       r.c_prev = lstm ? cs + step * BH + hb : nullptr;

@@ -28,17 +28,23 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
   if (N > 0 && H > 0) {
     const StepPlan plan = plan_steps(ctx, B, H, G);
     const GemmPackedLayout& pk = plan.gemm;
-    // Scratch: Gx [N, GH], Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
+    // LSTM and GRU: the input projection goes straight into the reserve's saved gates (same rows, row width
+    // 4H) and the gate kernel overwrites it in place with the activations: no separate stream of stores
+    // into lines never read. RNN saves no gates: Gx [N, H] is scratch.
+    const bool in_place = saved_row > 0;
+    const int64_t gx_ld = in_place ? saved_row : GH;
+    // Scratch: Gx [N, GH] (RNN only), Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
     // once per gate, and each row group's h packed for the step that reads it (two buffers: a step packs the
     // next one's).
-    const int64_t gx_size = round_up16(N * GH), gh_size = round_up16(B * GH), bias_size = round_up16(GH);
+    const int64_t gx_size = in_place ? 0 : round_up16(N * GH), gh_size = round_up16(B * GH), bias_size = round_up16(GH);
     const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, H, H));
     const int64_t hp_size = round_up16(plan.packed_all(H));
-    float* gx = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
+    float* scratch = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
                                             static_cast<size_t>(gx_size + gh_size + 2 * bias_size + G * w_size +
                                                                 2 * hp_size));
-    if (gx == nullptr) return runtime::Status::out_of_memory;
-    float* gh = gx + gx_size;
+    if (scratch == nullptr) return runtime::Status::out_of_memory;
+    float* gx = in_place ? saved : scratch;
+    float* gh = scratch + gx_size;
     float* bx = gh + gh_size;
     float* bh = bx + bias_size;
     float* w_packed = bh + bias_size;
@@ -48,7 +54,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
 
     GemmOptions nt;
     nt.trans_b = true;
-    runtime::Status st = gemm_f32(ctx, N, GH, I, a.x, a.ldx, a.w_ih, I > 0 ? I : 1, gx, GH, nt);
+    runtime::Status st = gemm_f32(ctx, N, GH, I, a.x, a.ldx, a.w_ih, I > 0 ? I : 1, gx, gx_ld, nt);
     if (st != runtime::Status::ok) return st;
     // Gate g's block of Gh is h · W_hh[gH .. gH + H)ᵀ: packed per gate, so a unit block's columns of every
     // gate start on panel boundaries whatever H is.
@@ -77,7 +83,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         RnnGateRow r;
         r.n = j1 - j0;
         r.stride = H;
-        r.gx = gx + xr * GH + j0;
+        r.gx = gx + xr * gx_ld + j0;
         r.gh = gh + b * GH + j0;
         r.bx = bx + j0;
         r.bh = bh + j0;
@@ -86,7 +92,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         r.h = h_next + hb;
         r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
         r.y = a.y + xr * a.ldy + j0;
-        r.gates = saved_row > 0 ? saved + (step * B + b) * saved_row + j0 : nullptr;
+        r.gates = in_place ? saved + xr * saved_row + j0 : nullptr;  // = r.gx
         gate(r);
       }
       if (step + 1 < T) {

@@ -23,7 +23,7 @@ struct RnnGateRow {
   float* h;             // new state (the reserve's hs[s+1] row)
   float* c;             // LSTM only
   float* y;             // output row
-  float* gates;         // saved activations (LSTM, GRU)
+  float* gates;         // saved activations (LSTM, GRU); may be gx itself (overwritten in place)
 };
 
 struct RnnGateGradRow {
