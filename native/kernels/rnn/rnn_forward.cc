@@ -1,6 +1,7 @@
 // Forward sequence driver for one layer and one direction (layouts and conventions in rnn.h).
 //
-// 1. Gx = X · W_ihᵀ for all T steps in one GEMM ([T·B, I] x [I, G·H]), rows in x's order.
+// 1. Gx = X · W_ihᵀ for all T steps in one GEMM ([T·B, I] x [I, G·H]), rows in x's order, written where the
+//    gate kernel's outputs for those rows go (the saved gates, or y for RNN).
 // 2. Per step s: Gh = h_{s-1} · W_hhᵀ ([B, H] x [H, G·H], W_hh packed once per sequence), then the fused
 //    gate kernel adds both biases, applies the activations and writes h (reserve and y), c and the saved
 //    gates in one pass. Both run per block of rows x hidden units, all steps in one parallel region, and
@@ -28,23 +29,23 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
   if (N > 0 && H > 0) {
     const StepPlan plan = plan_steps(ctx, B, H, G);
     const GemmPackedLayout& pk = plan.gemm;
-    // LSTM and GRU: the input projection goes straight into the reserve's saved gates (same rows, row width
-    // 4H) and the gate kernel overwrites it in place with the activations: no separate stream of stores
-    // into lines never read. RNN saves no gates: Gx [N, H] is scratch.
-    const bool in_place = saved_row > 0;
-    const int64_t gx_ld = in_place ? saved_row : GH;
-    // Scratch: Gx [N, GH] (RNN only), Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
+    // The input projection goes straight into memory the gate kernel then overwrites in place, so there is
+    // no separate stream of stores into lines never read: the reserve's saved gates for LSTM and GRU (same
+    // rows, row width 4H, activations overwrite it), y for RNN (same rows and width, h overwrites it).
+    const bool gates_saved = saved_row > 0;
+    float* gx = gates_saved ? saved : a.y;
+    const int64_t gx_ld = gates_saved ? saved_row : a.ldy;
+    // Scratch: Gh [B, GH], input and hidden biases [GH] each (zeros when absent), W_hh packed
     // once per gate, and each row group's h packed for the step that reads it (two buffers: a step packs the
     // next one's).
-    const int64_t gx_size = in_place ? 0 : round_up16(N * GH), gh_size = round_up16(B * GH), bias_size = round_up16(GH);
+    const int64_t gh_size = round_up16(B * GH), bias_size = round_up16(GH);
     const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, H, H));
     const int64_t hp_size = round_up16(plan.packed_all(H));
     float* scratch = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
-                                            static_cast<size_t>(gx_size + gh_size + 2 * bias_size + G * w_size +
+                                            static_cast<size_t>(gh_size + 2 * bias_size + G * w_size +
                                                                 2 * hp_size));
     if (scratch == nullptr) return runtime::Status::out_of_memory;
-    float* gx = in_place ? saved : scratch;
-    float* gh = scratch + gx_size;
+    float* gh = scratch;
     float* bx = gh + gh_size;
     float* bh = bx + bias_size;
     float* w_packed = bh + bias_size;
@@ -92,7 +93,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         r.h = h_next + hb;
         r.c = lstm ? cs + (step + 1) * BH + hb : nullptr;
         r.y = a.y + xr * a.ldy + j0;
-        r.gates = in_place ? saved + xr * saved_row + j0 : nullptr;  // = r.gx
+        r.gates = gates_saved ? saved + xr * saved_row + j0 : nullptr;  // = r.gx (LSTM, GRU)
         gate(r);
       }
       if (step + 1 < T) {

@@ -22,7 +22,7 @@ struct RnnGateRow {
   const float* c_prev;  // LSTM only
   float* h;             // new state (the reserve's hs[s+1] row)
   float* c;             // LSTM only
-  float* y;             // output row
+  float* y;             // output row; may be gx itself (RNN: overwritten in place)
   float* gates;         // saved activations (LSTM, GRU); may be gx itself (overwritten in place)
 };
 
