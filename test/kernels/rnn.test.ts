@@ -31,14 +31,15 @@ describe.skipIf(!nativeKernels)('rnn native vs JS float64', () => {
 
   it('is bitwise identical for 1 and 2 threads and across repeated calls (child processes)', () => {
     // Large enough that the steps run in parallel (at 2 threads in two row groups, each with several blocks of
-    // hidden units) and so do the bias sums. Each child hashes every output of two identical runs; the hashes must agree
-    // within and across thread counts.
+    // hidden units) and so do the bias sums. Input 20: the products after the loop run one after another, each
+    // split across the threads; input 150: side by side (GRU's whole, LSTM's and RNN's with [X | H_prev] split).
+    // Each child hashes every output of two identical runs; the hashes must agree within and across thread counts.
     const src = `
       import { nativeKernels } from './lib/backend/index.ts';
       import { makeInputs, run } from './test/kernels/rnn_grid.ts';
       const hashes = [];
-      for (const mode of ['lstm', 'gru', 'rnn_tanh']) {
-        const c = { mode, T: 6, B: mode === 'rnn_tanh' ? 130 : 60, I: 20, H: 300, batchFirst: mode === 'gru', reverse: mode === 'rnn_tanh', zeroState: false, scale: 2, seed: 7 };
+      for (const [mode, I] of ['lstm', 'gru', 'rnn_tanh'].flatMap((m) => [[m, 20], [m, 150]])) {
+        const c = { mode, T: 6, B: mode === 'rnn_tanh' ? 130 : 60, I, H: 300, batchFirst: mode === 'gru', reverse: mode === 'rnn_tanh', zeroState: false, scale: 2, seed: 7 };
         const inp = makeInputs(c);
         for (let rep = 0; rep < 2; rep++) {
           let h = 0x811c9dc5;

@@ -137,66 +137,124 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   if (a.dh0 != nullptr) accumulate(a.dh0, dh_buf[T & 1], BH);
   if (lstm && a.dc0 != nullptr) accumulate(a.dc0, dc, BH);
 
-  GemmOptions nn;
-  runtime::Status st = runtime::Status::ok;
-  nn.beta = 1.0f;
-  if (a.dx != nullptr && I > 0) {
-    st = gemm_f32(ctx, N, I, GH, dax, GH, a.w_ih, I, a.dx, a.lddx, nn);
-    if (st != runtime::Status::ok) return st;
+  // The products after the loop are independent jobs: dx, the weight gradients and the bias sums. They run
+  // side by side, each on one thread (one fork and join in all, and no GEMM cut into pieces too small to run
+  // well), when they balance across the threads (largest first, each to the thread free soonest), if need
+  // be with [X | H_prev] split into its X and H_prev columns; else one after another, each GEMM split across
+  // the threads. A column block of a product is the product of the column block, so every arrangement
+  // computes the same sums: results are bitwise identical.
+  enum Job : int { kDx, kCat, kCatX, kCatH, kNih, kNhh, kSums };
+  const bool both = xcols > 0 && hcols > 0;
+  const double dN = static_cast<double>(N);
+  auto jobs_for = [&](bool split, Job* list, double* work) {
+    int count = 0;
+    auto add = [&](Job j, double w) { list[count] = j, work[count++] = w; };
+    if (a.dx != nullptr && I > 0) add(kDx, dN * I * GH);
+    if (split) add(kCatX, dN * rows * xcols), add(kCatH, dN * rows * hcols);
+    else if (cols > 0) add(kCat, dN * rows * cols);
+    if (gru && xcols > 0) add(kNih, dN * H * I);
+    if (gru && hcols > 0) add(kNhh, dN * H * H);
+    if (a.db_ih != nullptr || a.db_hh != nullptr) add(kSums, dN * GH / 8);  // a pass over dA, no FLOPs
+    for (int i = 1; i < count; ++i) {  // largest first (a stable insertion sort: the order is deterministic)
+      for (int j = i; j > 0 && work[j] > work[j - 1]; --j) std::swap(work[j], work[j - 1]), std::swap(list[j], list[j - 1]);
+    }
+    return count;
+  };
+  // Whether the jobs, largest first to the least loaded thread, finish within 10% of a perfect balance.
+  auto balanced = [](const double* work, int count, int threads) {
+    double load[16] = {}, total = 0.0, most = 0.0;
+    for (int i = 0; i < count; ++i) {
+      int t = 0;
+      for (int u = 1; u < threads; ++u) t = load[u] < load[t] ? u : t;
+      load[t] += work[i];
+      total += work[i];
+      most = load[t] > most ? load[t] : most;
+    }
+    return most <= 1.1 * total / threads;
+  };
+  const int threads = plan.parallel && !runtime::ThreadPool::in_parallel_region() ? ctx.pool.num_threads() : 1;
+  Job jobs[7];
+  double work[7];
+  int count = jobs_for(false, jobs, work);
+  bool side_by_side = threads > 1 && threads <= 16 && balanced(work, count, threads);
+  if (threads > 1 && threads <= 16 && !side_by_side && both) {
+    Job split_jobs[7];
+    double split_work[7];
+    const int split_count = jobs_for(true, split_jobs, split_work);
+    if (balanced(split_work, split_count, threads)) {
+      side_by_side = true;
+      count = split_count;
+      for (int i = 0; i < count; ++i) jobs[i] = split_jobs[i];
+    }
   }
-  GemmOptions tn;
-  tn.trans_a = true;
-  tn.beta = 1.0f;
-  if (cols > 0) {
-    // [X | H_prev] in x's row order: X itself, hs itself (time-major, forward), or a copy.
-    const float* rhs = xcols > 0 ? a.x : hs;
-    int64_t ld = xcols > 0 ? a.ldx : H;
-    if (cat_copy) {
-      run_tasks(ctx, plan.parallel, T, [&](int64_t step) {
-        const int64_t t = step_time(s, step);
-        for (int64_t b = 0; b < B; ++b) {
-          const int64_t xr = seq_row(s, t, b);
-          if (xcols > 0) copy_or_zero(cat + xr * cols, a.x + xr * a.ldx, xcols);
-          copy_or_zero(cat + xr * cols + xcols, hs + step * BH + b * H, H);
+  const bool inner_parallel = plan.parallel && !side_by_side;  // run_tasks inside a job
+
+  // [X | H_prev] in x's row order (X's columns only when with_x): copied where X or hs cannot be read in place.
+  auto copy_cat = [&](bool with_x) {
+    run_tasks(ctx, inner_parallel, T, [&](int64_t step) {
+      const int64_t t = step_time(s, step);
+      for (int64_t b = 0; b < B; ++b) {
+        const int64_t xr = seq_row(s, t, b);
+        if (with_x && xcols > 0) copy_or_zero(cat + xr * cols, a.x + xr * a.ldx, xcols);
+        if (hcols > 0) copy_or_zero(cat + xr * cols + xcols, hs + step * BH + b * H, H);
+      }
+    });
+  };
+  // dW += dw_cat's columns [c0, c0 + n) for gates' rows (dw has row width n).
+  auto add_cat = [&](float* dw, int64_t c0, int64_t n) {
+    run_tasks(ctx, inner_parallel, rows / H, [&](int64_t g) {
+      for (int64_t r = g * H; r < (g + 1) * H; ++r) accumulate(dw + r * n, dw_cat + r * cols + c0, n);
+    });
+  };
+  GemmOptions nn, tn, tn0;
+  nn.beta = tn.beta = 1.0f;
+  tn.trans_a = tn0.trans_a = true;
+  const bool h_in_place = !s.batch_first && !s.reverse;  // hs[0 .. T-1] is H_prev in x's row order
+  auto run_job = [&](Job job) -> runtime::Status {
+    runtime::Status st = runtime::Status::ok;
+    switch (job) {
+      case kDx: return gemm_f32(ctx, N, I, GH, dax, GH, a.w_ih, I, a.dx, a.lddx, nn);
+      case kCat: {
+        const float* rhs = xcols > 0 ? a.x : hs;
+        int64_t ld = xcols > 0 ? a.ldx : H;
+        if (cat_copy) copy_cat(true), rhs = cat, ld = cols;
+        if (!both) return gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, xcols > 0 ? a.dw_ih : a.dw_hh, cols, tn);
+        st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw_cat, cols, tn0);
+        if (st == runtime::Status::ok) add_cat(a.dw_ih, 0, I), add_cat(a.dw_hh, I, H);
+        return st;
+      }
+      case kCatX:
+        st = gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, dw_cat, cols, tn0);
+        if (st == runtime::Status::ok) add_cat(a.dw_ih, 0, I);
+        return st;
+      case kCatH:
+        if (!h_in_place) copy_cat(false);
+        st = gemm_f32(ctx, rows, H, N, dax, GH, h_in_place ? hs : cat + I, h_in_place ? H : cols, dw_cat + I, cols, tn0);
+        if (st == runtime::Status::ok) add_cat(a.dw_hh, I, H);
+        return st;
+      case kNih: return gemm_f32(ctx, H, I, N, dax + 2 * H, GH, a.x, a.ldx, a.dw_ih + 2 * H * I, I, tn);
+      case kNhh: return gemm_f32(ctx, H, H, N, dahn, H, hs, H, a.dw_hh + 2 * H * H, H, tn);
+      case kSums:
+        // Bias gradients: dAx's column sums, once for both where dAx = dAh.
+        copy_or_zero(sums, nullptr, GH);
+        accumulate_column_sums(ctx, N, GH, dax, GH, sums);
+        if (a.db_ih != nullptr) accumulate(a.db_ih, sums, GH);
+        if (a.db_hh != nullptr) {
+          accumulate(a.db_hh, sums, rows);
+          if (gru) accumulate_column_sums(ctx, N, H, dahn, H, a.db_hh + 2 * H);
         }
-      });
-      rhs = cat;
-      ld = cols;
+        return st;
     }
-    if (xcols > 0 && hcols > 0) {
-      tn.beta = 0.0f;
-      st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw_cat, cols, tn);
-      if (st != runtime::Status::ok) return st;
-      run_tasks(ctx, plan.parallel, rows / H, [&](int64_t g) {
-        for (int64_t r = g * H; r < (g + 1) * H; ++r) {
-          accumulate(a.dw_ih + r * I, dw_cat + r * cols, I);
-          accumulate(a.dw_hh + r * H, dw_cat + r * cols + I, H);
-        }
-      });
-      tn.beta = 1.0f;
-    } else {
-      float* dw = xcols > 0 ? a.dw_ih : a.dw_hh;
-      st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw, cols, tn);
-      if (st != runtime::Status::ok) return st;
-    }
+    return st;
+  };
+  runtime::Status status[7];
+  if (side_by_side) {
+    ctx.pool.parallel_for(count, [&](int64_t i, int) { status[i] = run_job(jobs[i]); });
+  } else {
+    for (int i = 0; i < count; ++i) status[i] = run_job(jobs[i]);
   }
-  if (gru && xcols > 0) {
-    st = gemm_f32(ctx, H, I, N, dax + 2 * H, GH, a.x, a.ldx, a.dw_ih + 2 * H * I, I, tn);
-    if (st != runtime::Status::ok) return st;
-  }
-  if (gru && hcols > 0) {
-    st = gemm_f32(ctx, H, H, N, dahn, H, hs, H, a.dw_hh + 2 * H * H, H, tn);
-    if (st != runtime::Status::ok) return st;
-  }
-  // Bias gradients: dAx's column sums, once for both where dAx = dAh.
-  if (a.db_ih != nullptr || a.db_hh != nullptr) {
-    copy_or_zero(sums, nullptr, GH);
-    accumulate_column_sums(ctx, N, GH, dax, GH, sums);
-    if (a.db_ih != nullptr) accumulate(a.db_ih, sums, GH);
-    if (a.db_hh != nullptr) {
-      accumulate(a.db_hh, sums, rows);
-      if (gru) accumulate_column_sums(ctx, N, H, dahn, H, a.db_hh + 2 * H);
-    }
+  for (int i = 0; i < count; ++i) {
+    if (status[i] != runtime::Status::ok) return status[i];
   }
   return runtime::Status::ok;
 }
