@@ -1,6 +1,6 @@
 // Pooling against direct loops, without Node, on every ISA the CPU has. Max forward: values and indices must
 // match bitwise with a NaN, +Inf or −Inf placed at every input position (every window slot and SIMD lane);
-// average forward and both backwards bitwise too.
+// average forward and both backwards bitwise too; adaptive average as check_adaptive says.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -145,6 +145,49 @@ void check_backward(Pool2dShape s, bool include_pad, Context& ctx, const char* i
   }
 }
 
+// Adaptive average pooling against direct loops: forward bitwise where the windows tile the plane (the same
+// taps in the same order) and within (k + 2)·eps32·Σ|x| / k of a double sum for global pooling (the SIMD
+// kernels add in lanes); backward bitwise everywhere (each dx element is 0 + its windows' dy / count).
+void check_adaptive(int64_t planes, int64_t h, int64_t w, int64_t oh, int64_t ow, Context& ctx, const char* isa) {
+  const size_t xn = planes * h * w, yn = planes * oh * ow;
+  std::vector<float> x(xn), y(yn), dy(yn), dx(xn, 1.0f), rdx(xn, 0.0f);
+  for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.37f) * 5.0f;
+  for (size_t i = 0; i < yn; ++i) dy[i] = i % 3 == 0 ? -0.0f : std::cos(static_cast<float>(i)) * 3.1f;
+  nodegrad::kernels::adaptive_avg_pool2d_forward_f32(ctx, planes, h, w, oh, ow, x.data(), y.data());
+  nodegrad::kernels::adaptive_avg_pool2d_backward_f32(ctx, planes, h, w, oh, ow, dy.data(), dx.data());
+  bool ok = true;
+  for (int64_t p = 0; p < planes; ++p)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        const int64_t y0 = i * h / oh, y1 = ((i + 1) * h + oh - 1) / oh, x0 = j * w / ow, x1 = ((j + 1) * w + ow - 1) / ow;
+        const int64_t count = (y1 - y0) * (x1 - x0);
+        float sum = 0.0f;
+        double exact = 0.0, mag = 0.0;
+        for (int64_t iy = y0; iy < y1; ++iy)
+          for (int64_t ix = x0; ix < x1; ++ix) {
+            const float v = x[(p * h + iy) * w + ix];
+            sum += v;
+            exact += v;
+            mag += std::fabs(v);
+          }
+        const int64_t o = (p * oh + i) * ow + j;
+        const float got = y[o], want = sum / static_cast<float>(count);
+        if (oh == 1 && ow == 1) {
+          ok = ok && std::fabs(got - exact / count) <= (count + 2) * 0x1p-23 * mag / count + 1e-30;
+        } else if (h % oh == 0 && w % ow == 0) {
+          ok = ok && std::memcmp(&got, &want, sizeof(float)) == 0;
+        }
+        const float g = dy[o] / static_cast<float>(count);
+        for (int64_t iy = y0; iy < y1; ++iy)
+          for (int64_t ix = x0; ix < x1; ++ix) rdx[(p * h + iy) * w + ix] += g;
+      }
+  if (!ok || std::memcmp(dx.data(), rdx.data(), xn * sizeof(float)) != 0) {
+    std::printf("FAIL adaptive isa=%s threads=%d %lldx%lld -> %lldx%lld (forward %s)\n", isa, ctx.pool.num_threads(),
+                (long long)h, (long long)w, (long long)oh, (long long)ow, ok ? "ok" : "wrong");
+    ++failures;
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -192,6 +235,25 @@ int main() {
       for (int64_t w : {2, 6, 16, 20, 30, 32, 34, 62, 66}) {  // 2×2/2 tiles: rows of 1, 3, 8, 10, 15, 16, 17, 31, 33
         check_backward({3, 6, w, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1}, true, tctx, name);
       }
+      // The row-by-row backward: 3×3/2 and 3×3/1 padded, 3×3/3, 2×2/1, ceil mode and dilation, rows of 2-34
+      // windows (every vector width's whole vectors and scalar tail), and a plane past L1.
+      for (int64_t w : {5, 9, 13, 17, 19, 33, 35, 67}) {
+        check_backward({3, 7, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, tctx, name);
+        check_backward({2, 5, w, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, false, tctx, name);
+        check_backward({2, 6, w, 0, 0, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1}, true, tctx, name);
+        check_backward({2, 4, w, 0, 0, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1}, true, tctx, name);
+        check_backward({2, 7, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2}, true, tctx, name);
+      }
+      check_backward({3, 8, 10, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, tctx, name);  // ceil mode
+      check_backward({2, 9, 700, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, tctx, name);
+      // Global pooling over planes of 1-67 elements (every vector width's full, two-accumulator and partial
+      // steps), tiling windows (2×2/2 and others) and uneven ones.
+      for (int64_t n : {1, 3, 4, 7, 8, 15, 16, 17, 31, 32, 33, 48, 49, 67}) check_adaptive(70, 1, n, 1, 1, tctx, name);
+      check_adaptive(600, 7, 7, 1, 1, tctx, name);
+      check_adaptive(5, 14, 14, 7, 7, tctx, name);
+      check_adaptive(5, 12, 9, 4, 3, tctx, name);
+      check_adaptive(5, 7, 9, 3, 4, tctx, name);
+      check_adaptive(5, 5, 5, 7, 7, tctx, name);
     }
   }
   std::printf(failures == 0 ? "test_pool: ok\n" : "test_pool: %d failures\n", failures);

@@ -4,7 +4,7 @@ import { pool2dGeometry } from '../../lib/backend/js/pool.js';
 import { runChild } from '../helpers/child.js';
 import { EPS32, expectClose } from '../helpers/close.js';
 import { rng, testSeed, toF64 } from '../helpers/rng.js';
-import { checkAvg, checkMax, maxGeom, runMaxSpecials, runPool2x2Tiles, runPoolGrid, type PoolCase } from './pool_cases.js';
+import { checkAvg, checkMax, maxGeom, runAdaptive, runEditedIndices, runMaxSpecials, runPool2x2Tiles, runPoolGrid, type PoolCase } from './pool_cases.js';
 
 const FULL = process.env.NODEGRAD_FULL === '1';
 const base: PoolCase = { n: 1, c: 2, h: 5, w: 37, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
@@ -35,6 +35,10 @@ describe('pooling kernels: native vs JS twin', () => {
       expect(checkMax(p, r.ints(s.xLength), r.ints(s.yLength))).toBeNull();
       expect(checkAvg(p, r.f32(s.xLength), r.f32(s.yLength))).toBeNull();
     }
+  });
+
+  it('max backward: indices outside their window (or −1) go to the scatter, bitwise as the twin', () => {
+    expect(runEditedIndices(testSeed(700))).toEqual([]);
   });
 
   it('2×2/2 on even planes, rows of 1-33 outputs: even/odd split forward, one-pass backward tiles', () => {
@@ -89,22 +93,8 @@ describe('pooling kernels: native vs JS twin', () => {
     }
   });
 
-  it('adaptive average pooling (global and uneven windows) within bound, forward and backward', () => {
-    const r = rng(5);
-    for (const [h, w, oh, ow] of [[7, 9, 1, 1], [7, 9, 3, 4], [5, 5, 7, 7], [16, 17, 5, 3]]) {
-      const x = r.f32(2 * 3 * h * w), dy = r.f32(2 * 3 * oh * ow);
-      const y = new Float32Array(dy.length), dx = new Float32Array(x.length);
-      nativeKernels!.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, x, y);
-      nativeKernels!.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, dy, dx);
-      const ry = new Float64Array(y.length), rdx = new Float64Array(x.length), gy = new Float64Array(y.length), gdx = new Float64Array(x.length);
-      jsKernels.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, toF64(x), ry);
-      jsKernels.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, toF64(dy), rdx);
-      jsKernels.adaptiveAvgPool2dForward(2, 3, h, w, oh, ow, toF64(x).map(Math.abs), gy);
-      jsKernels.adaptiveAvgPool2dBackward(2, 3, h, w, oh, ow, toF64(dy).map(Math.abs), gdx);
-      const k = Math.ceil(h / oh + 1) * Math.ceil(w / ow + 1);
-      expectClose(y, ry, (i) => (k + 2) * EPS32 * gy[i] + 1e-30, `adaptive y ${h}x${w}->${oh}x${ow}`);
-      expectClose(dx, rdx, (i) => (k + 2) * EPS32 * gdx[i] + 1e-30, `adaptive dx ${h}x${w}->${oh}x${ow}`);
-    }
+  it('adaptive average pooling (global, tiling and uneven windows): within bound, exact mode bitwise', () => {
+    expect(runAdaptive(testSeed(600))).toEqual([]);
   });
 
   // Thread counts are set per process (NODEGRAD_NUM_THREADS): every ISA at 1 and 2 threads, and the digests
@@ -113,7 +103,7 @@ describe('pooling kernels: native vs JS twin', () => {
     it(`grid and special values with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes)`, () => {
       const digests = [1, 2].map((threads) => {
         const src = `
-          import { runPoolGrid, runMaxSpecials, runPool2x2Tiles } from './test/kernels/pool_cases.ts';
+          import { runAdaptive, runEditedIndices, runPoolGrid, runMaxSpecials, runPool2x2Tiles } from './test/kernels/pool_cases.ts';
           import { digest } from './test/kernels/conv_cases.ts';
           import { cpuInfo } from './lib/backend/index.ts';
           if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
@@ -122,7 +112,7 @@ describe('pooling kernels: native vs JS twin', () => {
             ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2),
             ...runMaxSpecials({ ...base, c: 1, h: 3, w: 13, kh: 3, kw: 3, pt: 1, pb: 1, pl: 1, pr: 1 }, 3),
             ...runMaxSpecials({ ...base, c: 1, h: 3, w: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 4),
-            ...runPool2x2Tiles(${testSeed(500)})];
+            ...runPool2x2Tiles(${testSeed(500)}), ...runAdaptive(${testSeed(600)}), ...runEditedIndices(${testSeed(700)})];
           console.log(JSON.stringify({ failures, digest: digest.h }));`;
         const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
         expect(r.signal).toBeNull();

@@ -191,3 +191,75 @@ export function runPool2x2Tiles(seed: number): string[] {
   }
   return failures;
 }
+
+/**
+ * Adaptive average pooling, native vs the twin: global pooling over planes of 1-196 elements (straddling every
+ * vector width and the two-accumulator step), windows that tile the plane (run as average pooling) and
+ * uneven ones; forward and backward within (k + 2)·eps32·G for random inputs, bitwise for small integers (the
+ * backward only where windows do not overlap).
+ */
+export function runAdaptive(seed: number): string[] {
+  const r = new Rng(seed);
+  const shapes = [[1, 1, 1, 1], [1, 3, 1, 1], [2, 2, 1, 1], [1, 7, 1, 1], [3, 5, 1, 1], [4, 4, 1, 1], [1, 17, 1, 1], [31, 1, 1, 1],
+    [4, 8, 1, 1], [3, 11, 1, 1], [1, 33, 1, 1], [5, 13, 1, 1], [7, 7, 1, 1], [14, 14, 1, 1],
+    [14, 14, 7, 7], [28, 28, 14, 14], [12, 9, 4, 3], [6, 10, 3, 5], [8, 40, 2, 4],
+    [7, 9, 3, 4], [5, 5, 7, 7], [16, 17, 5, 3], [7, 9, 1, 2]];
+  const failures: string[] = [];
+  for (const [h, w, oh, ow] of shapes) {
+    const n = 2, c = 3, X = n * c * h * w, Y = n * c * oh * ow;
+    const k = Math.ceil(h / oh + 1) * Math.ceil(w / ow + 1);
+    for (const exact of [false, true]) {
+      const x = exact ? r.ints(X) : r.f32(X), dy = exact ? r.ints(Y) : r.f32(Y);
+      const y = new Float32Array(Y), dx = new Float32Array(X);
+      nativeKernels!.adaptiveAvgPool2dForward(n, c, h, w, oh, ow, x, y);
+      nativeKernels!.adaptiveAvgPool2dBackward(n, c, h, w, oh, ow, dy, dx);
+      digest.add(y);
+      digest.add(dx);
+      const ry = new Float64Array(Y), rdx = new Float64Array(X), gy = new Float64Array(Y), gdx = new Float64Array(X);
+      jsKernels.adaptiveAvgPool2dForward(n, c, h, w, oh, ow, toF64(x), ry);
+      jsKernels.adaptiveAvgPool2dBackward(n, c, h, w, oh, ow, toF64(dy), rdx);
+      jsKernels.adaptiveAvgPool2dForward(n, c, h, w, oh, ow, toF64(x).map(Math.abs), gy);
+      jsKernels.adaptiveAvgPool2dBackward(n, c, h, w, oh, ow, toF64(dy).map(Math.abs), gdx);
+      const what = `adaptive ${h}x${w}->${oh}x${ow}${exact ? ' exact' : ''}`;
+      const my = exact ? bitwiseMismatch(y, ry) : closeMismatch(y, ry, (i) => (k + 2) * EPS32 * gy[i] + 1e-30);
+      // dx is one rounded quotient per element where windows do not overlap; where they do, a sum of them.
+      const tiled = h % oh === 0 && w % ow === 0;
+      const mdx = exact && tiled ? bitwiseMismatch(dx, rdx) : closeMismatch(dx, rdx, (i) => (k + 2) * EPS32 * gdx[i] + 1e-30);
+      if (my) failures.push(`${what} y: ${my}`);
+      if (mdx) failures.push(`${what} dx: ${mdx}`);
+    }
+  }
+  return failures;
+}
+
+/**
+ * Max-pool backward with indices the fast paths must hand to the scatter: −1, an index outside its window (the
+ * plane's first element for its last window), and the element just before a row (the left padding column's
+ * address in the flat plane); overlapping, padded, strided and dilated windows, rows of 5-33 windows.
+ */
+export function runEditedIndices(seed: number): string[] {
+  const failures: string[] = [];
+  const r = new Rng(seed);
+  const shapes: PoolCase[] = [];
+  for (const w of [9, 17, 33, 66]) {
+    const b: PoolCase = { n: 1, c: 3, h: 7, w, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, ceil: false, includePad: true };
+    shapes.push(b, { ...b, sh: 1, sw: 1 }, { ...b, dh: 2, dw: 2, ceil: true });
+  }
+  for (const p of shapes) {
+    const s = pool2dGeometry('test', true, ...maxGeom(p));
+    const x = r.f32(s.xLength), dy = r.ints(s.yLength);
+    const idx = new Int32Array(s.yLength), y = new Float32Array(s.yLength);
+    nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
+    const plane = s.oh * s.ow;
+    idx[plane + 3] = -1;
+    idx[plane - 1] = 0;
+    idx[2 * plane + s.ow + 1] = Math.max(0, idx[2 * plane + s.ow + 1] - (idx[2 * plane + s.ow + 1] % p.w) - 1);
+    const dx = new Float32Array(s.xLength), ref = new Float64Array(s.xLength);
+    nativeKernels!.maxPool2dBackward(...maxGeom(p), dy, idx, dx);
+    jsKernels.maxPool2dBackward(...maxGeom(p), toF64(dy), idx, ref);
+    digest.add(dx);
+    const b = bitwiseMismatch(dx, ref);
+    if (b) failures.push(`${describePool(p)} edited indices: max dx: ${b}`);
+  }
+  return failures;
+}

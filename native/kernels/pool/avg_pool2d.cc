@@ -1,4 +1,4 @@
-// Average pooling (fixed and adaptive windows), forward and backward; semantics in pool2d.h.
+// Average pooling, forward and backward; semantics in pool2d.h.
 #include <algorithm>
 #include <vector>
 
@@ -180,48 +180,6 @@ void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool i
         const float v = g[ox] / static_cast<float>(r.extent * c.extent);
         for (int64_t iy = r.lo; iy < r.hi; ++iy) {
           for (int64_t ix = c.lo; ix < c.hi; ++ix) plane[iy * s.w + ix] += v;
-        }
-      }
-    }
-  });
-}
-
-namespace {
-// PyTorch's adaptive window: [⌊o·size/out⌋, ⌈(o+1)·size/out⌉).
-inline int64_t adaptive_start(int64_t o, int64_t size, int64_t out) { return o * size / out; }
-inline int64_t adaptive_end(int64_t o, int64_t size, int64_t out) { return ((o + 1) * size + out - 1) / out; }
-}  // namespace
-
-void adaptive_avg_pool2d_forward_f32(runtime::Context& ctx, int64_t planes, int64_t h, int64_t w, int64_t oh,
-                                     int64_t ow, const float* x, float* y) noexcept {
-  for_plane_blocks(ctx, planes, h * w, [&](int64_t p) {
-    const float* plane = x + p * h * w;
-    for (int64_t oy = 0; oy < oh; ++oy) {
-      const int64_t y0 = adaptive_start(oy, h, oh), y1 = adaptive_end(oy, h, oh);
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        const int64_t x0 = adaptive_start(ox, w, ow), x1 = adaptive_end(ox, w, ow);
-        float sum = 0.0f;
-        for (int64_t iy = y0; iy < y1; ++iy) {
-          for (int64_t ix = x0; ix < x1; ++ix) sum += plane[iy * w + ix];
-        }
-        y[(p * oh + oy) * ow + ox] = sum / static_cast<float>((y1 - y0) * (x1 - x0));
-      }
-    }
-  });
-}
-
-void adaptive_avg_pool2d_backward_f32(runtime::Context& ctx, int64_t planes, int64_t h, int64_t w, int64_t oh,
-                                      int64_t ow, const float* dy, float* dx) noexcept {
-  for_plane_blocks(ctx, planes, h * w, [&](int64_t p) {
-    float* plane = dx + p * h * w;
-    std::fill(plane, plane + h * w, 0.0f);
-    for (int64_t oy = 0; oy < oh; ++oy) {
-      const int64_t y0 = adaptive_start(oy, h, oh), y1 = adaptive_end(oy, h, oh);
-      for (int64_t ox = 0; ox < ow; ++ox) {
-        const int64_t x0 = adaptive_start(ox, w, ow), x1 = adaptive_end(ox, w, ow);
-        const float v = dy[(p * oh + oy) * ow + ox] / static_cast<float>((y1 - y0) * (x1 - x0));
-        for (int64_t iy = y0; iy < y1; ++iy) {
-          for (int64_t ix = x0; ix < x1; ++ix) plane[iy * w + ix] += v;
         }
       }
     }

@@ -36,4 +36,8 @@ NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512) {
   avg_backward_2x2<Avx512>(oh, ow, dy, divisor, dx);
 }
 
+NODEGRAD_PLANE_MEANS(plane_means_f32__avx512) {
+  plane_means<Avx512>(planes, n, divisor, x, y);
+}
+
 }  // namespace nodegrad::kernels

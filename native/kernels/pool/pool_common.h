@@ -39,15 +39,21 @@ inline Interior interior(int64_t out, int64_t stride, int64_t pad, int64_t k, in
   return in;
 }
 
-// Runs fn(plane) for every plane, in tasks of enough planes to amortise waking the pool.
+// Runs fn(p0, p1) over planes [p0, p1) covering [0, planes), in tasks of enough planes to amortise waking
+// the pool.
 template <typename F>
-void for_plane_blocks(runtime::Context& ctx, int64_t planes, int64_t plane_size, F&& fn) {
+void for_plane_ranges(runtime::Context& ctx, int64_t planes, int64_t plane_size, F&& fn) {
   constexpr int64_t kTaskElements = 16384;
   const int64_t per = std::max<int64_t>(1, kTaskElements / std::max<int64_t>(1, plane_size));
   const int64_t tasks = (planes + per - 1) / per;
-  ctx.pool.parallel_for(tasks, [&](int64_t t, int) {
-    const int64_t p1 = std::min(planes, (t + 1) * per);
-    for (int64_t p = t * per; p < p1; ++p) fn(p);
+  ctx.pool.parallel_for(tasks, [&](int64_t t, int) { fn(t * per, std::min(planes, (t + 1) * per)); });
+}
+
+// Runs fn(plane) for every plane, in tasks as for_plane_ranges.
+template <typename F>
+void for_plane_blocks(runtime::Context& ctx, int64_t planes, int64_t plane_size, F&& fn) {
+  for_plane_ranges(ctx, planes, plane_size, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) fn(p);
   });
 }
 

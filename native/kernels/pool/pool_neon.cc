@@ -174,4 +174,24 @@ NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__neon) {
   }
 }
 
+// Two accumulators over whole vectors, the plane's last elements one by one, then across the lanes.
+NODEGRAD_PLANE_MEANS(plane_means_f32__neon) {
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* a = x + p * n;
+    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = vdupq_n_f32(0.0f);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      s0 = vaddq_f32(s0, vld1q_f32(a + i));
+      s1 = vaddq_f32(s1, vld1q_f32(a + i + 4));
+    }
+    if (i + 4 <= n) {
+      s0 = vaddq_f32(s0, vld1q_f32(a + i));
+      i += 4;
+    }
+    float tail = 0.0f;
+    for (; i < n; ++i) tail += a[i];
+    y[p] = (vaddvq_f32(vaddq_f32(s0, s1)) + tail) / divisor;
+  }
+}
+
 }  // namespace nodegrad::kernels

@@ -170,5 +170,25 @@ inline void avg_backward_2x2(int64_t oh, int64_t ow, const float* dy, float divi
   }
 }
 
+// Two accumulators over whole vectors, the plane's last partial vector masked, then across the lanes.
+template <class V>
+inline void plane_means(int64_t planes, int64_t n, float divisor, const float* x, float* y) {
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* a = x + p * n;
+    typename V::F s0 = V::zero(), s1 = V::zero();
+    int64_t i = 0;
+    for (; i + 2 * V::kLanes <= n; i += 2 * V::kLanes) {
+      s0 = V::add(s0, V::load(a + i, V::kLanes));
+      s1 = V::add(s1, V::load(a + i + V::kLanes, V::kLanes));
+    }
+    if (i + V::kLanes <= n) {
+      s0 = V::add(s0, V::load(a + i, V::kLanes));
+      i += V::kLanes;
+    }
+    if (i < n) s1 = V::add(s1, V::load(a + i, static_cast<int>(n - i)));
+    y[p] = V::hsum(V::add(s0, s1)) / divisor;
+  }
+}
+
 }  // namespace
 }  // namespace nodegrad::kernels

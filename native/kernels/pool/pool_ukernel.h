@@ -31,25 +31,34 @@ struct PoolRun {
 #define NODEGRAD_AVG_POOL_BACKWARD_2X2(name) \
   void name(int64_t oh, int64_t ow, const float* dy, float divisor, float* dx) noexcept
 
+// Global average pooling: y[i] = (Σ x[i·n + t], t < n) / divisor for i < planes. The scalar variant adds in
+// order from 0 (as the JS twin); the SIMD ones in lanes, then across them (within the sum's error bound).
+#define NODEGRAD_PLANE_MEANS(name) \
+  void name(int64_t planes, int64_t n, float divisor, const float* x, float* y) noexcept
+
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__scalar);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__scalar);
+NODEGRAD_PLANE_MEANS(plane_means_f32__scalar);
 #if defined(NODEGRAD_HAVE_AVX2)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx2);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx2);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx2);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx2);
+NODEGRAD_PLANE_MEANS(plane_means_f32__avx2);
 #endif
 #if defined(NODEGRAD_HAVE_AVX512)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx512);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512);
+NODEGRAD_PLANE_MEANS(plane_means_f32__avx512);
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__neon);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__neon);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__neon);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__neon);
+NODEGRAD_PLANE_MEANS(plane_means_f32__neon);
 #endif
 
 }  // namespace nodegrad::kernels

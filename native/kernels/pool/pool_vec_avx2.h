@@ -35,6 +35,11 @@ struct Avx2 {
   }
   static F add(F a, F b) { return _mm256_add_ps(a, b); }
   static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  static float hsum(F v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+  }
   static I addi(I a, I b) { return _mm256_add_epi32(a, b); }
   static I subi(I a, I b) { return _mm256_sub_epi32(a, b); }
   static I lanes_times(int64_t s) { return _mm256_mullo_epi32(lanes(), set1i(s)); }

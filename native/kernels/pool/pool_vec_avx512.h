@@ -37,6 +37,13 @@ struct Avx512 {
   }
   static F add(F a, F b) { return _mm512_add_ps(a, b); }
   static F div(F a, F b) { return _mm512_div_ps(a, b); }
+  static float hsum(F v) {
+    // Zero-masking extracts: GCC 12 warns on the undefined pass-through of the plain forms (as max).
+    const __m256 h = _mm256_add_ps(_mm512_maskz_extractf32x8_ps(0xFF, v, 0), _mm512_maskz_extractf32x8_ps(0xFF, v, 1));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+  }
   static I addi(I a, I b) { return _mm512_add_epi32(a, b); }
   static I subi(I a, I b) { return _mm512_sub_epi32(a, b); }
   static I lanes_times(int64_t s) {
