@@ -56,15 +56,15 @@ export function convCases(count: number, seed: number): ConvCase[] {
 /**
  * Cases for the small-reduction path (K = C/groups·KH·KW ≤ 32): widths 1..40 across the vector widths (4, 8,
  * 16) and their tiles, output-channel counts across every register-panel split, batches across the 8 dW/db
- * chunks, strides, padding (asymmetric too), dilation and depthwise groups; plus shapes just past K = 32,
- * which must take the general path.
+ * chunks, strides, padding (asymmetric too), dilation and depthwise groups; plus shapes past K = 32 (the
+ * forward's small path up to K = 160, the general backward) and past K = 160 (the general path).
  */
 export function smallConvCases(count: number, seed: number): ConvCase[] {
   const r = new Rng(seed);
   const out: ConvCase[] = [];
   while (out.length < count) {
-    const c = pick(r, [1, 1, 1, 2, 3, 4]);
-    const kernels: [number, number][] = c === 1 ? [[3, 3], [5, 5], [1, 3], [3, 1], [2, 2], [1, 5], [6, 6], [4, 8]] : c === 2 ? [[3, 3], [4, 4], [1, 3], [5, 3]] : [[3, 3], [2, 2], [1, 3]];
+    const c = pick(r, [1, 1, 1, 2, 3, 4, 6]);
+    const kernels: [number, number][] = c === 1 ? [[3, 3], [5, 5], [1, 3], [3, 1], [2, 2], [1, 5], [6, 6], [4, 8]] : c === 2 ? [[3, 3], [4, 4], [1, 3], [5, 3]] : c === 3 ? [[3, 3], [2, 2], [1, 3], [7, 7]] : [[3, 3], [2, 2], [5, 5], [7, 7]];
     const [kh, kw] = pick(r, kernels);
     const w = r.next() < 0.5 ? r.int(1, 40) : pick(r, [4, 7, 8, 9, 15, 16, 17, 28, 31, 32, 33]);
     const h = r.int(1, 9);

@@ -42,6 +42,8 @@ struct SmallKernels {
   void (*dw)(int64_t, int64_t, int64_t, const float*, int64_t, const float*, int64_t, float*, const float*,
              int64_t) noexcept;
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
+  void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
+  void (*add_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
   int64_t width;  // vector lanes of the dW sums
   int64_t acc;    // accumulator vectors of a tile
 };
@@ -50,18 +52,22 @@ SmallKernels small_kernels(Isa isa) {
   switch (isa) {
 #if defined(NODEGRAD_HAVE_AVX512)
     case Isa::avx512:
-      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_bias_lanes_f32__avx512, 16, kConvSmallAccAvx512};
+      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_bias_lanes_f32__avx512,
+              conv2d_copy_runs_f32__avx512, conv2d_add_runs_f32__avx512, 16, kConvSmallAccAvx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
-      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_bias_lanes_f32__avx2, 8, kConvSmallAccAvx2};
+      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_bias_lanes_f32__avx2,
+              conv2d_copy_runs_f32__avx2, conv2d_add_runs_f32__avx2, 8, kConvSmallAccAvx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
-      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_bias_lanes_f32__neon, 4, kConvSmallAccNeon};
+      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_bias_lanes_f32__neon,
+              conv2d_copy_runs_f32__neon, conv2d_add_runs_f32__neon, 4, kConvSmallAccNeon};
 #endif
     default:
-      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_bias_lanes_f32__scalar, 1, kConvSmallAccScalar};
+      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_bias_lanes_f32__scalar,
+              conv2d_copy_runs_f32__scalar, conv2d_add_runs_f32__scalar, 1, kConvSmallAccScalar};
   }
 }
 
@@ -92,6 +98,8 @@ struct Plan {
   SmallKernels kern;
   Conv2dShape s;
   int64_t cg, ocg, k, p, tile, tiles;
+  bool padded;     // stride_w 1: unfold and fold over zero-padded rows (see pad_rows)
+  int64_t hp, wp;  // padded: the rows and columns of the padded input that outputs read
 };
 
 Plan make_plan(const Context& ctx, const Conv2dShape& s) {
@@ -104,7 +112,94 @@ Plan make_plan(const Context& ctx, const Conv2dShape& s) {
   P.p = s.oh * s.ow;
   P.tile = conv2d_tile(P.k, P.p);  // a multiple of 16 unless it covers all pixels
   P.tiles = P.p == 0 ? 0 : ceil_div(P.p, P.tile);
+  P.padded = s.stride_w == 1;
+  P.hp = (s.oh - 1) * s.stride_h + s.dilation_h * (s.kh - 1) + 1;
+  P.wp = s.ow + s.dilation_w * (s.kw - 1);
   return P;
+}
+
+// Padded rows [r0, r1) of the group's planes: xp[ci][r − r0][c] = x[ci][r − pad_top][c − pad_left], 0 outside x.
+void pad_rows(const Plan& P, const float* xg, int64_t r0, int64_t r1, float* xp) {
+  const Conv2dShape& s = P.s;
+  const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, P.wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, P.wp);
+  for (int64_t ci = 0; ci < P.cg; ++ci) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = xp + (ci * (r1 - r0) + r - r0) * P.wp;
+      const int64_t iy = r - s.pad_top;
+      if (iy < 0 || iy >= s.h) {
+        std::fill(dst, dst + P.wp, 0.0f);
+        continue;
+      }
+      const float* src = xg + (ci * s.h + iy) * s.w - s.pad_left;
+      std::fill(dst, dst + c0, 0.0f);
+      std::copy(src + c0, src + c1, dst + c0);
+      std::fill(dst + c1, dst + P.wp, 0.0f);
+    }
+  }
+}
+
+// Calls fn(oy, rows, ox, len, j) for the runs of tile pixels [p0, p0 + count): `rows` output rows from oy,
+// columns [ox, ox + len) of each, the first at column j of the tile.
+template <typename F>
+void tile_runs(int64_t ow, int64_t p0, int64_t count, F&& fn) {
+  int64_t oy = p0 / ow, j = 0;
+  if (p0 % ow != 0) {
+    j = std::min(ow - p0 % ow, count);
+    fn(oy++, 1, p0 % ow, j, 0);
+  }
+  if (const int64_t full = (count - j) / ow; full > 0) {
+    fn(oy, full, 0, ow, j);
+    oy += full;
+    j += full * ow;
+  }
+  if (j < count) fn(oy, 1, 0, count - j, j);
+}
+
+// Tap row (ci, ky, kx) of output pixel (oy, ox) in padded rows from r0 (rows per channel): its offset.
+int64_t tap_at(const Plan& P, int64_t rows, int64_t r0, int64_t r, int64_t oy, int64_t ox) {
+  const Conv2dShape& s = P.s;
+  const int64_t kx = r % s.kw, ky = r / s.kw % s.kh, ci = r / s.kw / s.kh;
+  return (ci * rows + oy * s.stride_h + ky * s.dilation_h - r0) * P.wp + kx * s.dilation_w + ox;
+}
+
+// cols [k, count] of tile pixels [p0, p0 + count) from the padded rows [r0, r0 + rows) (stride_w 1): copies.
+void unfold(const Plan& P, const float* xp, int64_t r0, int64_t rows, int64_t p0, int64_t count, float* cols) {
+  const int64_t step = P.s.stride_h * P.wp;
+  for (int64_t r = 0; r < P.k; ++r) {
+    tile_runs(P.s.ow, p0, count, [&](int64_t oy, int64_t n, int64_t ox, int64_t len, int64_t j) {
+      P.kern.copy_runs(n, len, xp + tap_at(P, rows, r0, r, oy, ox), step, cols + r * count + j, P.s.ow);
+    });
+  }
+}
+
+// The adjoint into all hp padded rows: dxp += z's columns, tap rows in order.
+void fold(const Plan& P, const float* z, int64_t p0, int64_t count, float* dxp) {
+  const int64_t step = P.s.stride_h * P.wp;
+  for (int64_t r = 0; r < P.k; ++r) {
+    tile_runs(P.s.ow, p0, count, [&](int64_t oy, int64_t n, int64_t ox, int64_t len, int64_t j) {
+      P.kern.add_runs(n, len, z + r * count + j, P.s.ow, dxp + tap_at(P, P.hp, 0, r, oy, ox), step);
+    });
+  }
+}
+
+// dx of the group from the padded sums: dx[ci][iy][ix] = dxp[ci][iy + pad_top][ix + pad_left], 0 where no
+// output reads x (rows or columns past the padded extent).
+void unpad(const Plan& P, const float* dxp, float* dxg) {
+  const Conv2dShape& s = P.s;
+  const int64_t x1 = std::clamp<int64_t>(P.wp - s.pad_left, 0, s.w);
+  for (int64_t ci = 0; ci < P.cg; ++ci) {
+    for (int64_t iy = 0; iy < s.h; ++iy) {
+      float* dst = dxg + (ci * s.h + iy) * s.w;
+      const int64_t r = iy + s.pad_top;
+      if (r >= P.hp) {
+        std::fill(dst, dst + s.w, 0.0f);
+        continue;
+      }
+      const float* src = dxp + (ci * P.hp + r) * P.wp + s.pad_left;
+      std::copy(src, src + x1, dst);
+      std::fill(dst + x1, dst + s.w, 0.0f);
+    }
+  }
 }
 
 // a[((g·panels + i)·(k + 1) + r)·rows + ii] = first(g, row) for r = 0, else w(g, row, r − 1), with
@@ -149,11 +244,16 @@ float sum_lanes(const float* l, int64_t width) {
 
 }  // namespace
 
-bool conv2d_small_applies(const Conv2dShape& s) noexcept {
+namespace {
+bool small_within(const Conv2dShape& s, int64_t max_k) {
   const bool pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
                          s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
-  return !pointwise && s.c / s.groups * s.kh * s.kw <= kSmallMaxK;
+  return !pointwise && s.c / s.groups * s.kh * s.kw <= max_k;
 }
+}  // namespace
+
+bool conv2d_small_applies(const Conv2dShape& s) noexcept { return small_within(s, kSmallMaxK); }
+bool conv2d_small_forward_applies(const Conv2dShape& s) noexcept { return small_within(s, kSmallForwardMaxK); }
 
 void conv2d_bias_lanes(const Context& ctx, int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept {
   small_kernels(ctx.isa).bias(m, n, a, lda, lanes);
@@ -185,12 +285,23 @@ Status conv2d_small_forward_f32(Context& ctx, const Conv2dShape& s, const float*
   if (a == nullptr) return Status::out_of_memory;
   pack(s.groups, P.ocg, P.k, pn, [&](int64_t g, int64_t o) { return bias != nullptr ? bias[g * P.ocg + o] : 0.0f; },
        [&](int64_t g, int64_t o, int64_t r) { return weight[(g * P.ocg + o) * P.k + r]; }, a);
+  // Padded rows one tile reads at most.
+  const int64_t tile_rows = std::min(s.oh, ceil_div(P.tile, s.ow) + 1);
+  const int64_t xp_size = P.padded ? P.cg * ((tile_rows - 1) * s.stride_h + s.dilation_h * (s.kh - 1) + 1) * P.wp : 0;
   return run_tasks(ctx, items * P.tiles, [&](int64_t task, int thread) {
     const int64_t t = task % P.tiles, g = task / P.tiles % s.groups, b = task / P.tiles / s.groups;
     const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0);
-    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(P.k * count));
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(P.k * P.tile + xp_size));
     if (cols == nullptr) return false;
-    im2col_f32(s, x + (b * s.c + g * P.cg) * s.h * s.w, p0, count, cols);
+    const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
+    if (P.padded) {
+      const int64_t r0 = p0 / s.ow * s.stride_h, r1 = (p0 + count - 1) / s.ow * s.stride_h + s.dilation_h * (s.kh - 1) + 1;
+      float* xp = cols + P.k * P.tile;
+      pad_rows(P, xg, r0, r1, xp);
+      unfold(P, xp, r0, r1 - r0, p0, count, cols);
+    } else {
+      im2col_f32(s, xg, p0, count, cols);
+    }
     gemm_panels(P, pn, P.ocg, P.k, a + g * asize, cols, count, count, y + (b * s.oc + g * P.ocg) * P.p + p0, P.p);
     return true;
   });
@@ -217,10 +328,12 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
          [&](int64_t g, int64_t r, int64_t o) { return weight[(g * P.ocg + o) * P.k + r]; }, az);
   }
   const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
-    const int64_t tile = std::min(P.tile, P.p);
-    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(2 * P.k * tile));
+    const int64_t tile = std::min(P.tile, P.p), plane = P.padded ? P.cg * P.hp * P.wp : 0;
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(2 * P.k * tile + 2 * plane));
     if (cols == nullptr) return false;
     float* z = cols + P.k * tile;
+    float* xp = z + P.k * tile;  // padded: x's rows, and dx's sums
+    float* dxp = xp + plane;
     const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks, item = s.oc * P.p;
     for (int64_t b = b0; b < b1; ++b) {
       // The item's dy: in cache already when dW's kernel prefetched it during the previous item (then only
@@ -235,11 +348,22 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
         const float* dyg = dy + (b * s.oc + g * P.ocg) * P.p;
         float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
-        if (dxg != nullptr) std::fill(dxg, dxg + P.cg * s.h * s.w, 0.0f);
+        if (P.padded && dweight != nullptr) pad_rows(P, xg, 0, P.hp, xp);
+        if (dxg != nullptr) {
+          if (P.padded) {
+            std::fill(dxp, dxp + plane, 0.0f);
+          } else {
+            std::fill(dxg, dxg + P.cg * s.h * s.w, 0.0f);
+          }
+        }
         for (int64_t t = 0; t < P.tiles; ++t) {
           const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0);
           if (dweight != nullptr) {
-            im2col_f32(s, xg, p0, count, cols);
+            if (P.padded) {
+              unfold(P, xp, 0, P.hp, p0, count, cols);
+            } else {
+              im2col_f32(s, xg, p0, count, cols);
+            }
             // The next item's dy, spread over this item's groups and tiles.
             const int64_t share = b + 1 < b1 ? ceil_div(item, s.groups * P.tiles) : 0;
             const int64_t from = std::min(item, (g * P.tiles + t) * share);
@@ -248,9 +372,14 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
           }
           if (dxg != nullptr) {
             gemm_panels(P, pz, P.k, P.ocg, az + g * az_group, dyg + p0, P.p, count, z, count);
-            col2im_add_f32(s, z, p0, count, dxg);
+            if (P.padded) {
+              fold(P, z, p0, count, dxp);
+            } else {
+              col2im_add_f32(s, z, p0, count, dxg);
+            }
           }
         }
+        if (dxg != nullptr && P.padded) unpad(P, dxp, dxg);
       }
     }
     return true;

@@ -37,10 +37,17 @@ constexpr int64_t kConvBiasLanes = 32;
 #define NODEGRAD_CONV_BIAS_LANES(name) \
   void name(int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept
 
+// Runs of `len` floats, `rows` of them: dst[r·dst_step + j] = src[r·src_step + j] (copy) or
+// dst[r·dst_step + j] += src[r·src_step + j] (add), for r < rows, j < len (the unfold and its adjoint).
+#define NODEGRAD_CONV_RUNS(name) \
+  void name(int64_t rows, int64_t len, const float* src, int64_t src_step, float* dst, int64_t dst_step) noexcept
+
 #define NODEGRAD_CONV_SMALL_DECLARE(isa)                \
   NODEGRAD_CONV_SMALL_GEMM(conv2d_small_gemm_f32__##isa); \
   NODEGRAD_CONV_SMALL_DW(conv2d_small_dw_f32__##isa);     \
-  NODEGRAD_CONV_BIAS_LANES(conv2d_bias_lanes_f32__##isa);
+  NODEGRAD_CONV_BIAS_LANES(conv2d_bias_lanes_f32__##isa); \
+  NODEGRAD_CONV_RUNS(conv2d_copy_runs_f32__##isa);        \
+  NODEGRAD_CONV_RUNS(conv2d_add_runs_f32__##isa);
 
 NODEGRAD_CONV_SMALL_DECLARE(scalar)
 #if defined(NODEGRAD_HAVE_AVX2)

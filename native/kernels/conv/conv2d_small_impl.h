@@ -224,4 +224,24 @@ NODEGRAD_CONV_BIAS_LANES(NODEGRAD_UKERNEL(conv2d_bias_lanes_f32)) {
   for (; i < m; ++i) bias_rows<1>(n, a + i * lda, lda, lanes + i * kConvBiasLanes);
 }
 
+NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_copy_runs_f32)) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* in = src + r * src_step;
+    float* out = dst + r * dst_step;
+    int64_t j = 0;
+    for (; j + kWidth <= len; j += kWidth) vstore(out + j, vload(in + j));
+    if (j < len) vstore_part(out + j, vload_part(in + j, len - j), len - j);
+  }
+}
+
+NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_add_runs_f32)) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* in = src + r * src_step;
+    float* out = dst + r * dst_step;
+    int64_t j = 0;
+    for (; j + kWidth <= len; j += kWidth) vstore(out + j, vadd(vload(out + j), vload(in + j)));
+    if (j < len) vstore_part(out + j, vadd(vload_part(out + j, len - j), vload_part(in + j, len - j)), len - j);
+  }
+}
+
 #undef NODEGRAD_UNROLL
