@@ -128,9 +128,10 @@ void check_nonfinite(Context& ctx, const char* isa) {
   }
 }
 
-// The small-reduction path (K = C/groups·KH·KW ≤ 32; the forward's up to 160), exact data: widths across
-// every vector width and its tiles, output channels across the register-panel splits, batches across the 8
-// dW/db chunks; and shapes past those bounds, on the general paths.
+// The small-reduction path (K = C/groups·KH·KW ≤ 160), exact data: widths across every vector width and its
+// tiles, output channels across the register-panel splits, batches across the 8 dW/db chunks, one and
+// several pixel tiles per item (dX gathered in registers, or added into padded planes); and a shape past
+// the bound, on the general path.
 void check_small(Context& ctx, const char* isa) {
   const bool quick = std::getenv("NODEGRAD_TEST_QUICK") != nullptr;
   //                                       n  c  h  w   oc kh kw sh sw pt pl dh dw g
@@ -141,9 +142,11 @@ void check_small(Context& ctx, const char* isa) {
   check({2, 3, 7, 19, 6, 3, 3, 1, 1, 1, 1, 1, 1, 3, 0, 0}, 1, 1, ctx, isa);   // depthwise ×2
   check({2, 1, 8, 21, 9, 6, 6, 1, 1, 2, 3, 1, 1, 1, 0, 0}, 3, 2, ctx, isa);   // K = 36: the general path
   check({1, 1, 3, 300, 3, 1, 5, 1, 1, 0, 2, 1, 1, 1, 0, 0}, 0, 2, ctx, isa);  // conv1d, pixels past 16 vectors
+  check({1, 2, 90, 200, 3, 3, 3, 1, 1, 1, 2, 2, 1, 1, 0, 0}, 1, 2, ctx, isa);  // 18000 pixels: 2 tiles
   check({2, 1, 8, 13, 5, 3, 3, 2, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, isa);   // no padding, x's last row unread
   check({2, 2, 6, 11, 4, 2, 3, 1, 1, 3, 0, 1, 2, 1, 0, 0}, 0, 0, ctx, isa);    // padding past the kernel span
-  check({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, isa);  // K = 150: small forward only
+  check({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, isa);  // K = 150 (LeNet conv2)
+  check({1, 6, 50, 45, 5, 5, 5, 1, 1, 2, 1, 1, 1, 1, 0, 0}, 2, 1, ctx, isa);   // K = 150 over 2 pixel tiles
   check({2, 3, 19, 17, 5, 7, 7, 2, 2, 3, 3, 1, 1, 1, 0, 0}, 3, 3, ctx, isa);   // K = 147, stride 2
   check({1, 4, 6, 9, 3, 7, 7, 1, 1, 3, 3, 1, 1, 1, 0, 0}, 3, 3, ctx, isa);     // K = 196: the general path
 }

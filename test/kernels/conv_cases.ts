@@ -54,10 +54,9 @@ export function convCases(count: number, seed: number): ConvCase[] {
 }
 
 /**
- * Cases for the small-reduction path (K = C/groups·KH·KW ≤ 32): widths 1..40 across the vector widths (4, 8,
+ * Cases for the small-reduction path (K = C/groups·KH·KW ≤ 160): widths 1..40 across the vector widths (4, 8,
  * 16) and their tiles, output-channel counts across every register-panel split, batches across the 8 dW/db
- * chunks, strides, padding (asymmetric too), dilation and depthwise groups; plus shapes past K = 32 (the
- * forward's small path up to K = 160, the general backward) and past K = 160 (the general path).
+ * chunks, strides, padding (asymmetric too), dilation and depthwise groups; plus K = 196 (the general path).
  */
 export function smallConvCases(count: number, seed: number): ConvCase[] {
   const r = new Rng(seed);

@@ -167,7 +167,7 @@ bool data_shifted_applies(const Conv2dShape& s, const Dims& d) {
 Status conv2d_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight, const float* bias,
                           float* y) noexcept {
   if (conv_detail::conv2d_shifted_applies(s)) return conv_detail::conv2d_shifted_forward_f32(ctx, s, x, weight, bias, y);
-  if (conv_detail::conv2d_small_forward_applies(s)) return conv_detail::conv2d_small_forward_f32(ctx, s, x, weight, bias, y);
+  if (conv_detail::conv2d_small_applies(s)) return conv_detail::conv2d_small_forward_f32(ctx, s, x, weight, bias, y);
   return conv_detail::conv2d_packed_forward_f32(ctx, s, x, weight, bias, y);
 }
 

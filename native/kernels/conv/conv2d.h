@@ -10,7 +10,7 @@
 // enough channels reads channels-last copies of x and dy in place (conv2d_weight.cc); otherwise im2col
 // tiles of at most ~kColumnBudget floats, then GEMM. Tiles never change the order of any sum, and work
 // splits that could depend on the thread count never do, so results are bitwise identical for any pool
-// size. A short reduction (C/groups·KH·KW ≤ 32, as with one input channel) takes its own path wherever the
+// size. A short reduction (C/groups·KH·KW ≤ 160, as with one input channel) takes its own path wherever the
 // shifted drivers do not, 1×1 stride 1 excepted (conv2d_small.cc: register-tiled kernels over im2col rows
 // read in place, one pass over dy for dX, dW and db). Callers (the binding) have validated every size and buffer length.
 #pragma once

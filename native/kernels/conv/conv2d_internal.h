@@ -66,12 +66,10 @@ bool conv2d_weight_shifted_applies(const Conv2dShape& s) noexcept;
 runtime::Status conv2d_weight_shifted_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                           const float* dy, float* dweight) noexcept;
 
-// The small-reduction path (conv2d_small.cc): K = C/groups·KH·KW up to kSmallMaxK for the backward and
-// kSmallForwardMaxK for the forward (whose panels keep all of K in registers' reach, where the backward's
-// dW blocks and dX folds grow with K), any geometry but 1×1 stride 1 (which needs no unfolding at all).
-constexpr int64_t kSmallMaxK = 32, kSmallForwardMaxK = 160;
+// The small-reduction path (conv2d_small.cc): K = C/groups·KH·KW up to kSmallMaxK (LeNet's conv2, 7×7
+// stems), any geometry but 1×1 stride 1 (which needs no unfolding at all).
+constexpr int64_t kSmallMaxK = 160;
 bool conv2d_small_applies(const Conv2dShape& s) noexcept;
-bool conv2d_small_forward_applies(const Conv2dShape& s) noexcept;
 runtime::Status conv2d_small_forward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                          const float* weight, const float* bias, float* y) noexcept;
 // Any of dx, dweight, db (each may be null); db is bitwise conv2d_backward_bias_f32's.

@@ -44,6 +44,7 @@ struct SmallKernels {
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
   void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
   void (*add_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
+  void (*fold)(const ConvFold&, const float*, int64_t, float*) noexcept;
   int64_t width;  // vector lanes of the dW sums
   int64_t acc;    // accumulator vectors of a tile
 };
@@ -53,21 +54,21 @@ SmallKernels small_kernels(Isa isa) {
 #if defined(NODEGRAD_HAVE_AVX512)
     case Isa::avx512:
       return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_bias_lanes_f32__avx512,
-              conv2d_copy_runs_f32__avx512, conv2d_add_runs_f32__avx512, 16, kConvSmallAccAvx512};
+              conv2d_copy_runs_f32__avx512, conv2d_add_runs_f32__avx512, conv2d_fold_f32__avx512, 16, kConvSmallAccAvx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
       return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_bias_lanes_f32__avx2,
-              conv2d_copy_runs_f32__avx2, conv2d_add_runs_f32__avx2, 8, kConvSmallAccAvx2};
+              conv2d_copy_runs_f32__avx2, conv2d_add_runs_f32__avx2, conv2d_fold_f32__avx2, 8, kConvSmallAccAvx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
       return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_bias_lanes_f32__neon,
-              conv2d_copy_runs_f32__neon, conv2d_add_runs_f32__neon, 4, kConvSmallAccNeon};
+              conv2d_copy_runs_f32__neon, conv2d_add_runs_f32__neon, conv2d_fold_f32__neon, 4, kConvSmallAccNeon};
 #endif
     default:
       return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_bias_lanes_f32__scalar,
-              conv2d_copy_runs_f32__scalar, conv2d_add_runs_f32__scalar, 1, kConvSmallAccScalar};
+              conv2d_copy_runs_f32__scalar, conv2d_add_runs_f32__scalar, conv2d_fold_f32__scalar, 1, kConvSmallAccScalar};
   }
 }
 
@@ -244,16 +245,11 @@ float sum_lanes(const float* l, int64_t width) {
 
 }  // namespace
 
-namespace {
-bool small_within(const Conv2dShape& s, int64_t max_k) {
+bool conv2d_small_applies(const Conv2dShape& s) noexcept {
   const bool pointwise = s.kh == 1 && s.kw == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
                          s.pad_left == 0 && s.oh == s.h && s.ow == s.w;
-  return !pointwise && s.c / s.groups * s.kh * s.kw <= max_k;
+  return !pointwise && s.c / s.groups * s.kh * s.kw <= kSmallMaxK;
 }
-}  // namespace
-
-bool conv2d_small_applies(const Conv2dShape& s) noexcept { return small_within(s, kSmallMaxK); }
-bool conv2d_small_forward_applies(const Conv2dShape& s) noexcept { return small_within(s, kSmallForwardMaxK); }
 
 void conv2d_bias_lanes(const Context& ctx, int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept {
   small_kernels(ctx.isa).bias(m, n, a, lda, lanes);
@@ -329,11 +325,17 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
   }
   const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
     const int64_t tile = std::min(P.tile, P.p), plane = P.padded ? P.cg * P.hp * P.wp : 0;
-    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(2 * P.k * tile + 2 * plane));
+    // Z's rows: ldz apart, with the margins conv2d_fold reads when it runs (one tile per item).
+    const bool gather = P.padded && P.tiles == 1;
+    const int64_t margin = gather ? s.dilation_w * (s.kw - 1) + 16 : 0, ldz = tile + 2 * margin;
+    float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns,
+                                              static_cast<size_t>(P.k * tile + P.k * ldz + 2 * plane));
     if (cols == nullptr) return false;
     float* z = cols + P.k * tile;
-    float* xp = z + P.k * tile;  // padded: x's rows, and dx's sums
+    float* xp = z + P.k * ldz;  // padded: x's rows, and dx's sums
     float* dxp = xp + plane;
+    const ConvFold fold_geom{P.cg, s.h, s.w, s.kh, s.kw, s.stride_h, s.dilation_h, s.dilation_w, s.pad_top,
+                             s.pad_left, s.oh, s.ow};
     const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks, item = s.oc * P.p;
     for (int64_t b = b0; b < b1; ++b) {
       // The item's dy: in cache already when dW's kernel prefetched it during the previous item (then only
@@ -349,7 +351,7 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         const float* dyg = dy + (b * s.oc + g * P.ocg) * P.p;
         float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
         if (P.padded && dweight != nullptr) pad_rows(P, xg, 0, P.hp, xp);
-        if (dxg != nullptr) {
+        if (dxg != nullptr && !gather) {
           if (P.padded) {
             std::fill(dxp, dxp + plane, 0.0f);
           } else {
@@ -371,15 +373,17 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
                       dy + (b + 1) * item + from, std::min(share, item - from));
           }
           if (dxg != nullptr) {
-            gemm_panels(P, pz, P.k, P.ocg, az + g * az_group, dyg + p0, P.p, count, z, count);
-            if (P.padded) {
+            gemm_panels(P, pz, P.k, P.ocg, az + g * az_group, dyg + p0, P.p, count, z + margin, gather ? ldz : count);
+            if (gather) {
+              P.kern.fold(fold_geom, z + margin, ldz, dxg);
+            } else if (P.padded) {
               fold(P, z, p0, count, dxp);
             } else {
               col2im_add_f32(s, z, p0, count, dxg);
             }
           }
         }
-        if (dxg != nullptr && P.padded) unpad(P, dxp, dxg);
+        if (dxg != nullptr && P.padded && !gather) unpad(P, dxp, dxg);
       }
     }
     return true;

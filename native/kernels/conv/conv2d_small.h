@@ -42,12 +42,23 @@ constexpr int64_t kConvBiasLanes = 32;
 #define NODEGRAD_CONV_RUNS(name) \
   void name(int64_t rows, int64_t len, const float* src, int64_t src_step, float* dst, int64_t dst_step) noexcept
 
+// dX of a whole item (one pixel tile) from Z = Wᵀ·dY, horizontal stride 1: dx[ci][iy][ix] = Σ over taps
+// (ky, kx) in order, from 0, of z[((ci·kh + ky)·kw + kx)·ldz + oy·ow + ox] with oy·sh = iy + pt − ky·dh and
+// ox = ix + pl − kx·dw, for the taps whose output pixel (oy, ox) exists. Each dx vector is summed in
+// registers and stored once. z rows must be readable from (kw − 1)·dw floats before their start to
+// (kw − 1)·dw + 16 after their end (those lanes are read and discarded).
+struct ConvFold {
+  int64_t cg, h, w, kh, kw, sh, dh, dw, pt, pl, oh, ow;
+};
+#define NODEGRAD_CONV_FOLD(name) void name(const ConvFold& f, const float* z, int64_t ldz, float* dx) noexcept
+
 #define NODEGRAD_CONV_SMALL_DECLARE(isa)                \
   NODEGRAD_CONV_SMALL_GEMM(conv2d_small_gemm_f32__##isa); \
   NODEGRAD_CONV_SMALL_DW(conv2d_small_dw_f32__##isa);     \
   NODEGRAD_CONV_BIAS_LANES(conv2d_bias_lanes_f32__##isa); \
   NODEGRAD_CONV_RUNS(conv2d_copy_runs_f32__##isa);        \
-  NODEGRAD_CONV_RUNS(conv2d_add_runs_f32__##isa);
+  NODEGRAD_CONV_RUNS(conv2d_add_runs_f32__##isa);        \
+  NODEGRAD_CONV_FOLD(conv2d_fold_f32__##isa);
 
 NODEGRAD_CONV_SMALL_DECLARE(scalar)
 #if defined(NODEGRAD_HAVE_AVX2)

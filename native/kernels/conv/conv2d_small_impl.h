@@ -244,4 +244,34 @@ NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_add_runs_f32)) {
   }
 }
 
+NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
+  for (int64_t ci = 0; ci < f.cg; ++ci) {
+    const float* zc = z + ci * f.kh * f.kw * ldz;
+    for (int64_t iy = 0; iy < f.h; ++iy) {
+      float* row = dx + (ci * f.h + iy) * f.w;
+      for (int64_t c0 = 0; c0 < f.w; c0 += kWidth) {
+        const int64_t len = f.w - c0 < kWidth ? f.w - c0 : kWidth;
+        vf acc = vzero();
+        for (int64_t ky = 0; ky < f.kh; ++ky) {
+          const int64_t t = iy + f.pt - ky * f.dh;
+          if (t < 0 || t % f.sh != 0 || t / f.sh >= f.oh) continue;
+          const float* zr = zc + ky * f.kw * ldz + t / f.sh * f.ow + c0 + f.pl;
+          for (int64_t kx = 0; kx < f.kw; ++kx) {
+            // Lanes [lo, hi) have their output column inside [0, ow).
+            const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;
+            if (hi <= 0 || lo >= len) continue;
+            const vm m = vmand(vmnot(vtail_mask(lo > 0 ? lo : 0)), vtail_mask(hi < len ? hi : len));
+            acc = vadd(acc, vselect(m, vload(zr + kx * (ldz - f.dw)), vzero()));
+          }
+        }
+        if (len == kWidth) {
+          vstore(row + c0, acc);
+        } else {
+          vstore_part(row + c0, acc, len);
+        }
+      }
+    }
+  }
+}
+
 #undef NODEGRAD_UNROLL
