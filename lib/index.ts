@@ -19,6 +19,8 @@ export * as data from './data/index.js';
 export { DataLoader, TensorDataset, loadMnist, MnistDataset, randomSplit, readIdx } from './data/index.js';
 export type { Dataset } from './data/index.js';
 export { decodeOptimizerState, encodeOptimizerState, loadOptimizerState, saveOptimizerState } from './io/optimizer_state.js';
+export { encodeOnnx, exportOnnx } from './io/onnx.js';
+export type { OnnxExportOptions } from './io/onnx.js';
 export { decodeStateDict, encodeStateDict, isInt64, load, loadWithMetadata, markInt64, save } from './io/state.js';
 export { Tensor } from './tensor.js';
 export type { DType, TensorLike } from './tensor.js';
