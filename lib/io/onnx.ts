@@ -83,24 +83,23 @@ export function encodeOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
 
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   model.eval();
-  let last: string;
+  let last: Value;
   try {
-    last = noGrad(() => walk(model, '', { name: inputName, value: zeros(inputShape) }, emit)).name;
+    last = noGrad(() => walk(model, '', { name: inputName, value: zeros(inputShape) }, { emit, dynamicBatch }));
   } finally {
     for (const [m, t] of modes) m.training = t;
   }
-  if (nodes.length > 0 && nodes[nodes.length - 1].outputs[0] === last) {
+  if (nodes.length > 0 && nodes[nodes.length - 1].outputs[0] === last.name) {
     nodes[nodes.length - 1].outputs[0] = outputName;
   } else {
-    nodes.push({ op: 'Identity', inputs: [last], outputs: [outputName], name: `${outputName}/Identity`, attrs: {} });
+    nodes.push({ op: 'Identity', inputs: [last.name], outputs: [outputName], name: `${outputName}/Identity`, attrs: {} });
   }
-  const outShape = noGrad(() => model.forward(zeros(inputShape)) as Tensor).shape;
   const sym = (shape: readonly number[]) => (dynamicBatch ? ['batch', ...shape.slice(1)] : [...shape]);
   return encodeModel({
     nodes: nodes.map((n) => node(n.op, n.inputs, n.outputs, n.name, n.attrs)),
     initializers,
     inputs: [valueInfo(inputName, sym(inputShape))],
-    outputs: [valueInfo(outputName, sym(outShape))],
+    outputs: [valueInfo(outputName, sym(last.value.shape))],
     graphName: model.constructor.name,
     producerVersion: PRODUCER.split(' ')[1],
   });
@@ -127,10 +126,10 @@ function isExactly(m: Module, cls: Function): boolean {
   return Object.getPrototypeOf(m) === cls.prototype && m.forward === cls.prototype.forward;
 }
 
-function walk(m: Module, path: string, x: Value, emit: Emit): Value {
+function walk(m: Module, path: string, x: Value, ctx: { emit: Emit; dynamicBatch: boolean }): Value {
   if (isExactly(m, Sequential)) {
     let y = x;
-    for (const [name, child] of m.namedChildren()) y = walk(child, path ? `${path}.${name}` : name, y, emit);
+    for (const [name, child] of m.namedChildren()) y = walk(child, path ? `${path}.${name}` : name, y, ctx);
     return y;
   }
   const handler = HANDLERS.find((h) => isExactly(m, h.cls));
@@ -140,9 +139,11 @@ function walk(m: Module, path: string, x: Value, emit: Emit): Value {
       : 'a module type with no ONNX mapping';
     throw new TypeError(`${OP}: expected only supported modules (${SUPPORTED.join(', ')}), but ${describe(path, m)} is ${why}`);
   }
+  const fail = (what: string) => new TypeError(`${OP}: ${describe(path, m)}: ${what}`);
+  handler.check?.(m, fail);
   const value = m.forward(x.value) as Tensor;
   const scope = path || m.constructor.name;
-  const name = handler.emit(m, { scope, path, input: x.name, inShape: x.value.shape, outShape: value.shape, emit, fail: (what) => new TypeError(`${OP}: ${describe(path, m)}: ${what}`) });
+  const name = handler.emit(m, { scope, path, input: x.name, inShape: x.value.shape, outShape: value.shape, ...ctx, fail });
   return { name, value };
 }
 

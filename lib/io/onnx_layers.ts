@@ -25,19 +25,22 @@ export interface Site {
   input: string;
   inShape: readonly number[];
   outShape: readonly number[];
+  dynamicBatch: boolean;
   emit: Emit;
   fail(what: string): TypeError;
 }
 
 interface Handler<M extends Module = Module> {
   cls: abstract new (...args: never[]) => M;
+  /** Rejects a configuration before the shape pass runs the module. */
+  check?(m: M, fail: (what: string) => TypeError): void;
   emit(m: M, s: Site): string;
 }
 
 const key = (s: Site, leaf: string) => (s.path ? `${s.path}.${leaf}` : leaf);
 
-function handler<M extends Module>(cls: abstract new (...args: never[]) => M, emit: (m: M, s: Site) => string): Handler {
-  return { cls, emit: emit as (m: Module, s: Site) => string };
+function handler<M extends Module>(cls: abstract new (...args: never[]) => M, emit: (m: M, s: Site) => string, check?: Handler<M>['check']): Handler {
+  return { cls, emit, check } as Handler;
 }
 
 function linear(m: Linear, s: Site): string {
@@ -102,14 +105,17 @@ function adaptiveAvg(_m: AdaptiveAvgPool2d, s: Site): string {
   return s.emit.node(s.scope, 'AveragePool', [s.input], { kernel_shape: k, strides: k });
 }
 
+function checkBatchNorm(m: BatchNorm1d | BatchNorm2d, fail: (what: string) => TypeError): void {
+  if (!m.running_mean || !m.running_var) throw fail('expected running statistics (trackRunningStats true): without them eval mode normalises by batch statistics');
+}
+
 function batchNorm(m: BatchNorm1d | BatchNorm2d, s: Site): string {
-  if (!m.running_mean || !m.running_var) throw s.fail('expected running statistics (trackRunningStats true): without them eval mode normalises by batch statistics');
   const c = m.numFeatures;
   const { emit, scope } = s;
   const scale = m.weight ? emit.param(m.weight, key(s, 'weight')) : emit.constant(scope, new Array<number>(c).fill(1), [c]);
   const bias = m.bias ? emit.param(m.bias, key(s, 'bias')) : emit.constant(scope, new Array<number>(c).fill(0), [c]);
-  const mean = emit.param(m.running_mean, key(s, 'running_mean'));
-  const variance = emit.param(m.running_var, key(s, 'running_var'));
+  const mean = emit.param(m.running_mean!, key(s, 'running_mean'));
+  const variance = emit.param(m.running_var!, key(s, 'running_var'));
   return emit.node(scope, 'BatchNormalization', [s.input, scale, bias, mean, variance], { epsilon: { float: m.eps } });
 }
 
@@ -127,6 +133,7 @@ function flatten(m: Flatten, s: Site): string {
   const rank = s.inShape.length;
   const start = m.startDim < 0 ? m.startDim + rank : m.startDim;
   const end = m.endDim < 0 ? m.endDim + rank : m.endDim;
+  if (start === 0 && s.dynamicBatch) throw s.fail('expected startDim >= 1: flattening the batch dim needs a fixed batch (dynamicBatch false)');
   if (start === 1 && end === rank - 1) return s.emit.node(s.scope, 'Flatten', [s.input], { axis: 1 });
   // Reshape to the known output shape; the batch dim is copied (0) or, when flattened into, inferred (−1).
   const shape = s.outShape.map((d, i) => (i === 0 ? (start === 0 ? -1 : 0) : d));
@@ -169,8 +176,8 @@ export const HANDLERS: Handler[] = [
   handler(MaxPool2d, pool),
   handler(AvgPool2d, pool),
   handler(AdaptiveAvgPool2d, adaptiveAvg),
-  handler(BatchNorm1d, batchNorm),
-  handler(BatchNorm2d, batchNorm),
+  handler(BatchNorm1d, batchNorm, checkBatchNorm),
+  handler(BatchNorm2d, batchNorm, checkBatchNorm),
   handler(LayerNorm, layerNorm),
   handler(Flatten, flatten),
   handler(Dropout, passThrough),
