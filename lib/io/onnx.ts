@@ -1,6 +1,6 @@
 /**
- * ONNX export (INTEROP.md §3): a model made of nn.Sequential (nested too) and the layers listed in SUPPORTED
- * becomes an ONNX ModelProto (IR 8, opset 17) with a symbolic batch dimension. Parameters and buffers are FLOAT
+ * ONNX export (INTEROP.md §3): a model made of nn.Sequential (nested too) and the layers listed in SUPPORTED, or
+ * a whole RNN/LSTM/GRU (./onnx_rnn.ts: outputs output, h_n and c_n), becomes an ONNX ModelProto (IR 8, opset 17) with a symbolic batch dimension. Parameters and buffers are FLOAT
  * initializers named by their state dict keys. Shapes are found by running the model once in eval mode on a zero
  * input of `inputShape`; the graph itself is built from the module tree, never from a trace, so a module whose
  * forward the exporter does not know (an unknown class, a subclass, an overridden forward) is a TypeError.
@@ -12,13 +12,17 @@ import type { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
 import { Sequential } from '../nn/containers.js';
 import { HANDLERS, type Emit } from './onnx_layers.js';
+import { isRecurrent, recurrentGraph, type RecurrentGraph } from './onnx_rnn.js';
 import { model as encodeModel, node, tensorProto, valueInfo, type AttrValue, type Message } from './onnx_proto.js';
 import { PRODUCER } from './state.js';
 
 export interface OnnxExportOptions {
-  /** The input's shape, batch first: the model runs once on zeros of this shape to find every layer's shape. */
+  /**
+   * The input's shape, batch first (recurrent models: [time, batch, features], or batch first with batchFirst):
+   * the model runs once on zeros of this shape to find every layer's shape.
+   */
   inputShape: number[];
-  /** Export dim 0 as the symbolic 'batch' (default) rather than inputShape[0]. */
+  /** Export the batch dim as the symbolic 'batch' (default) rather than its inputShape size. */
   dynamicBatch?: boolean;
   inputName?: string;
   outputName?: string;
@@ -57,9 +61,17 @@ export function encodeOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
 
   const emit: Emit = {
     node(scope, op, inputs, attrs = {}) {
-      const out = `${scope}/${op}_${counter++}`;
-      nodes.push({ op, inputs, outputs: [out], name: out, attrs });
-      return out;
+      return emit.nodes(scope, op, inputs, 1, attrs)[0];
+    },
+    nodes(scope, op, inputs, count, attrs = {}) {
+      const name = `${scope}/${op}_${counter++}`;
+      const outputs = Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}:${i}`));
+      nodes.push({ op, inputs, outputs, name, attrs });
+      return outputs;
+    },
+    tensor(name, shape, data) {
+      initializers.push(tensorProto(name, shape, data));
+      return name;
     },
     param(t, path) {
       const name = names.get(t) ?? path;
@@ -83,26 +95,40 @@ export function encodeOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
 
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   model.eval();
-  let last: Value;
+  let graph: RecurrentGraph;
   try {
-    last = noGrad(() => walk(model, '', { name: inputName, value: zeros(inputShape) }, { emit, dynamicBatch }));
+    graph = noGrad(() => {
+      if (isRecurrent(model)) return recurrentGraph(model, inputName, inputShape, dynamicBatch, emit, (what) => new TypeError(`${OP}: ${describe('', model)}: ${what}`));
+      const last = walk(model, '', { name: inputName, value: zeros(inputShape) }, { emit, dynamicBatch });
+      const sym = (shape: readonly number[]) => (dynamicBatch ? ['batch', ...shape.slice(1)] : [...shape]);
+      return { input: sym(inputShape), outputs: [{ name: last.name, shape: sym(last.value.shape) }] };
+    });
   } finally {
     for (const [m, t] of modes) m.training = t;
   }
-  if (nodes.length > 0 && nodes[nodes.length - 1].outputs[0] === last.name) {
-    nodes[nodes.length - 1].outputs[0] = outputName;
-  } else {
-    nodes.push({ op: 'Identity', inputs: [last.name], outputs: [outputName], name: `${outputName}/Identity`, attrs: {} });
-  }
-  const sym = (shape: readonly number[]) => (dynamicBatch ? ['batch', ...shape.slice(1)] : [...shape]);
+  const outputNames = [outputName, 'h_n', 'c_n'];
+  graph.outputs.forEach((o, i) => nameOutput(nodes, o.name, outputNames[i]));
   return encodeModel({
     nodes: nodes.map((n) => node(n.op, n.inputs, n.outputs, n.name, n.attrs)),
     initializers,
-    inputs: [valueInfo(inputName, sym(inputShape))],
-    outputs: [valueInfo(outputName, sym(last.value.shape))],
+    inputs: [valueInfo(inputName, graph.input)],
+    outputs: graph.outputs.map((o, i) => valueInfo(outputNames[i], o.shape)),
     graphName: model.constructor.name,
     producerVersion: PRODUCER.split(' ')[1],
   });
+}
+
+/** Renames the node output `from` (and its uses) to the graph output name `to`, or adds an Identity node. */
+function nameOutput(nodes: NodeSpec[], from: string, to: string): void {
+  const producer = nodes.find((n) => n.outputs.includes(from));
+  if (!producer) {
+    nodes.push({ op: 'Identity', inputs: [from], outputs: [to], name: `${to}/Identity`, attrs: {} });
+    return;
+  }
+  for (const n of nodes) {
+    n.outputs = n.outputs.map((o) => (o === from ? to : o));
+    n.inputs = n.inputs.map((i) => (i === from ? to : i));
+  }
 }
 
 /** Writes `encodeOnnx(model, options)` to `path`. */
@@ -134,9 +160,11 @@ function walk(m: Module, path: string, x: Value, ctx: { emit: Emit; dynamicBatch
   }
   const handler = HANDLERS.find((h) => isExactly(m, h.cls));
   if (!handler) {
-    const why = m instanceof Sequential || HANDLERS.some((h) => m instanceof h.cls)
-      ? 'a subclass or overridden forward of a supported module'
-      : 'a module type with no ONNX mapping';
+    const why = isRecurrent(m)
+      ? 'a recurrent layer, which exports only as the whole model (its forward returns a tuple)'
+      : m instanceof Sequential || HANDLERS.some((h) => m instanceof h.cls)
+        ? 'a subclass or overridden forward of a supported module'
+        : 'a module type with no ONNX mapping';
     throw new TypeError(`${OP}: expected only supported modules (${SUPPORTED.join(', ')}), but ${describe(path, m)} is ${why}`);
   }
   const fail = (what: string) => new TypeError(`${OP}: ${describe(path, m)}: ${what}`);

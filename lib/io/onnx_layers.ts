@@ -11,8 +11,12 @@ import type { AttrValue } from './onnx_proto.js';
 /** How a recipe adds nodes and initializers; every name it returns is unique in the graph. */
 export interface Emit {
   node(scope: string, op: string, inputs: string[], attrs?: Record<string, AttrValue>): string;
+  /** A node with `count` outputs. */
+  nodes(scope: string, op: string, inputs: string[], count: number, attrs?: Record<string, AttrValue>): string[];
   /** The initializer of a parameter or buffer, named by its state dict key (emitted once). */
   param(t: Tensor, path: string): string;
+  /** A FLOAT initializer with this name (data derived from parameters). */
+  tensor(name: string, shape: number[], data: Float32Array): string;
   /** A FLOAT initializer (a scalar by default). */
   constant(scope: string, values: number[], shape?: number[]): string;
   /** A 1-D INT64 initializer (Reshape's shape). */

@@ -95,16 +95,21 @@ export const FLOAT = 1;
 export const INT64 = 7;
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
+const ATTR_STRINGS = 8;
 
-export type AttrValue = number | number[] | { float: number };
+export type AttrValue = number | number[] | { float: number } | { string: string } | { strings: string[] };
 
-/** AttributeProto: numbers are INT, arrays INTS, `{float}` FLOAT; `type` is always set. */
+/** AttributeProto: numbers are INT, arrays INTS, `{float}` FLOAT, `{string}` STRING, `{strings}` STRINGS; `type` is always set. */
 export function attribute(name: string, v: AttrValue): Message {
   const m = new Message().string(1, name);
   if (Array.isArray(v)) return m.packedInts(8, v).int(20, ATTR_INTS);
   if (typeof v === 'number') return m.int(3, v).int(20, ATTR_INT);
-  return m.float(2, v.float).int(20, ATTR_FLOAT);
+  if ('float' in v) return m.float(2, v.float).int(20, ATTR_FLOAT);
+  if ('string' in v) return m.string(4, v.string).int(20, ATTR_STRING);
+  for (const s of v.strings) m.string(9, s);
+  return m.int(20, ATTR_STRINGS);
 }
 
 /** NodeProto. */
