@@ -1,9 +1,10 @@
 /**
  * ONNX export (INTEROP.md §3): a model made of nn.Sequential (nested too) and the layers listed in SUPPORTED, or
- * a whole RNN/LSTM/GRU (./onnx_rnn.ts: outputs output, h_n and c_n), becomes an ONNX ModelProto (IR 8, opset 17) with a symbolic batch dimension. Parameters and buffers are FLOAT
- * initializers named by their state dict keys. Shapes are found by running the model once in eval mode on a zero
- * input of `inputShape`; the graph itself is built from the module tree, never from a trace, so a module whose
- * forward the exporter does not know (an unknown class, a subclass, an overridden forward) is a TypeError.
+ * a whole RNN/LSTM/GRU (./onnx_rnn.ts: outputs output, h_n and c_n), becomes an ONNX ModelProto (IR 8, opset 17)
+ * with a symbolic batch dimension. Parameters and buffers are FLOAT initializers named by their state dict keys.
+ * Shapes are found by running the model once in eval mode on a zero input of `inputShape`; the graph itself is
+ * built from the module tree, never from a trace, so a module whose forward the exporter does not know (an
+ * unknown class, a subclass, an overridden forward) is a TypeError.
  */
 import fs from 'node:fs';
 import { noGrad } from '../autograd/grad_mode.js';
