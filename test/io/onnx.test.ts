@@ -180,6 +180,17 @@ describe('ONNX export: the ModelProto', () => {
     const ops = all(graph, 1).map((n) => str(one(n.bytes, 4)));
     expect(ops).toEqual(['Conv', 'BatchNormalization', 'Flatten', 'Gemm']);
   });
+
+  it('leaves the model as it was: training flags, running statistics and the batch counter', () => {
+    const m = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.Dropout());
+    randomize(m, rng(3));
+    m.train();
+    (m.at(1) as nn.Module).eval();
+    const before = Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.data)]));
+    encodeOnnx(m, { inputShape: [5, 3] });
+    expect([...m.modules()].map((x) => x.training)).toEqual([true, true, false, true]);
+    expect(Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.data)]))).toEqual(before);
+  });
 });
 
 describe('ONNX export: what it cannot express is a TypeError naming the module', () => {
