@@ -97,6 +97,22 @@ export function checkAvg(p: PoolCase, x: Float32Array, dy: Float32Array): string
 }
 
 /** One grid case: max (random and exact dy) and average pooling; invalid geometry must throw RangeError. */
+/**
+ * Max-pool backward, native vs the twin bitwise, with the forward's indices changed by `edit` into ones the
+ * fast paths must hand to the general scatter.
+ */
+function checkEditedIndices(p: PoolCase, x: Float32Array, dy: Float32Array, edit: (idx: Int32Array) => void): string | null {
+  const idx = new Int32Array(dy.length), y = new Float32Array(dy.length);
+  nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
+  edit(idx);
+  const dx = new Float32Array(x.length), ref = new Float64Array(x.length);
+  nativeKernels!.maxPool2dBackward(...maxGeom(p), dy, idx, dx);
+  jsKernels.maxPool2dBackward(...maxGeom(p), toF64(dy), idx, ref);
+  digest.add(dx);
+  const b = bitwiseMismatch(dx, ref);
+  return b ? `${describePool(p)} edited indices: max dx: ${b}` : null;
+}
+
 export function checkPoolCase(p: PoolCase, seed: number): string | null {
   const r = new Rng(seed);
   let sMax;
@@ -177,16 +193,11 @@ export function runPool2x2Tiles(seed: number): string[] {
       for (let i = 0; i < dy.length; i += 5) dy[i] = -0;
       const m = checkMax(p, x, dy) ?? checkAvg(p, x, dy);
       if (m) failures.push(`${describePool(p)}: ${m}`);
-      const idx = new Int32Array(s.yLength), y = new Float32Array(s.yLength);
-      nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
-      idx[s.yLength >> 2] = -1;
-      idx[s.yLength - 1] = 0;
-      const dx = new Float32Array(s.xLength), ref = new Float64Array(s.xLength);
-      nativeKernels!.maxPool2dBackward(...maxGeom(p), dy, idx, dx);
-      jsKernels.maxPool2dBackward(...maxGeom(p), toF64(dy), idx, ref);
-      digest.add(dx);
-      const b = bitwiseMismatch(dx, ref);
-      if (b) failures.push(`${describePool(p)} edited indices: max dx: ${b}`);
+      const m2 = checkEditedIndices(p, x, dy, (idx) => {
+        idx[s.yLength >> 2] = -1;
+        idx[s.yLength - 1] = 0;
+      });
+      if (m2) failures.push(m2);
     }
   }
   return failures;
@@ -248,18 +259,13 @@ export function runEditedIndices(seed: number): string[] {
   for (const p of shapes) {
     const s = pool2dGeometry('test', true, ...maxGeom(p));
     const x = r.f32(s.xLength), dy = r.ints(s.yLength);
-    const idx = new Int32Array(s.yLength), y = new Float32Array(s.yLength);
-    nativeKernels!.maxPool2dForward(...maxGeom(p), x, y, idx);
-    const plane = s.oh * s.ow;
-    idx[plane + 3] = -1;
-    idx[plane - 1] = 0;
-    idx[2 * plane + s.ow + 1] = Math.max(0, idx[2 * plane + s.ow + 1] - (idx[2 * plane + s.ow + 1] % p.w) - 1);
-    const dx = new Float32Array(s.xLength), ref = new Float64Array(s.xLength);
-    nativeKernels!.maxPool2dBackward(...maxGeom(p), dy, idx, dx);
-    jsKernels.maxPool2dBackward(...maxGeom(p), toF64(dy), idx, ref);
-    digest.add(dx);
-    const b = bitwiseMismatch(dx, ref);
-    if (b) failures.push(`${describePool(p)} edited indices: max dx: ${b}`);
+    const plane = s.oh * s.ow, k = 2 * plane + s.ow + 1;
+    const m = checkEditedIndices(p, x, dy, (idx) => {
+      idx[plane + 3] = -1;
+      idx[plane - 1] = 0;
+      idx[k] = Math.max(0, idx[k] - (idx[k] % p.w) - 1);
+    });
+    if (m) failures.push(m);
   }
   return failures;
 }
