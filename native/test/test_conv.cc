@@ -151,6 +151,28 @@ void check_small(Context& ctx, const char* isa) {
   check({1, 4, 6, 9, 3, 7, 7, 1, 1, 3, 3, 1, 1, 1, 0, 0}, 3, 3, ctx, isa);     // K = 196: the general path
 }
 
+// db summed by the small path's dW kernel (two pixel tiles, the second starting at 16 mod 32, so its lanes
+// are offset) bitwise as the separate bias kernel and the db-only backward sum it; dy spans magnitudes
+// 2^0 .. 2^10, so any change in a lane's order shows in the result.
+void check_small_db(Context& ctx, const char* isa) {
+  Conv2dShape s{2, 2, 80, 222, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 80, 222};
+  const size_t xn = s.n * s.c * s.h * s.w, wn = s.oc * s.c * 9, yn = s.n * s.oc * s.oh * s.ow;
+  std::vector<float> x(xn), w(wn), dy(yn), dw(wn), db(s.oc), odb(s.oc, 7.0f), rdb(s.oc);
+  for (size_t i = 0; i < xn; ++i) x[i] = 0.01f * static_cast<float>(i % 17);
+  for (size_t i = 0; i < wn; ++i) w[i] = 0.1f * static_cast<float>(i % 5);
+  for (size_t i = 0; i < yn; ++i) {
+    dy[i] = (static_cast<float>(i * 2654435761u % 1000003u) / 1000003.0f - 0.5f) * static_cast<float>(1 << (i % 11));
+  }
+  const auto ok = nodegrad::runtime::Status::ok;
+  if (conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), nullptr, dw.data(), db.data()) != ok ||
+      conv2d_backward_f32(ctx, s, x.data(), dy.data(), w.data(), nullptr, nullptr, odb.data()) != ok) {
+    ++failures;
+  }
+  nodegrad::kernels::conv2d_backward_bias_f32(ctx, s.n, s.oc, s.oh * s.ow, dy.data(), rdb.data());
+  expect_equal("small db with dW vs bias kernel", db, rdb, isa, ctx.pool.num_threads());
+  expect_equal("small db with dW vs db only", db, odb, isa, ctx.pool.num_threads());
+}
+
 // Inexact data through the small path on 1 and 2 threads: every output bitwise the same.
 void check_small_threads(Isa isa, const char* name) {
   Conv2dShape s{9, 1, 6, 23, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 6, 23};
@@ -206,6 +228,7 @@ int main() {
       check({1, 12, 20, 100, 5, 5, 5, 1, 1, 2, 2, 1, 1, 1, 0, 0}, 2, 2, ctx, name);  // padded rows: row tiles, k blocks
       check({11, 1, 9, 10, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 1, 1, ctx, name);  // C = 1, batch over 8 chunks
       check_small(ctx, name);
+      check_small_db(ctx, name);
       if (threads == 1) check_small_threads(isa, name);
     }
   }
