@@ -347,7 +347,7 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         stream_in(dy + b * item, item);
       }
       for (int64_t g = 0; g < s.groups; ++g) {
-        const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
+        const float* xg = x != nullptr ? x + (b * s.c + g * P.cg) * s.h * s.w : nullptr;  // x: only for dW
         const float* dyg = dy + (b * s.oc + g * P.ocg) * P.p;
         float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
         if (P.padded && dweight != nullptr) pad_rows(P, xg, 0, P.hp, xp);
