@@ -21,9 +21,11 @@ if compgen -G "native/fuzz/regressions/*" >/dev/null; then
   build-fuzz/fuzz_kernels native/fuzz/regressions/*
 fi
 echo "== fuzz: fuzz_kernels for ${seconds} s"
+# The fuzzer's own status decides (read before anything else runs: `|| true` would reset PIPESTATUS).
+status=0
 build-fuzz/fuzz_kernels -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/ build-fuzz/corpus 2>&1 |
-  grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY)|ERROR|runtime error" || true
-test "${PIPESTATUS[0]}" -eq 0
+  grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY)|ERROR|runtime error" || status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then echo "fuzz: fuzz_kernels failed (status $status); its input is in build-fuzz/crashes/" >&2; exit 1; fi
 
 echo "== fuzz: safetensors and IDX parsers for ${seconds} s each"
 FUZZ_SECONDS="$seconds" node --import tsx scripts/fuzz-parsers.ts
