@@ -34,6 +34,10 @@ runtime::Status run_tasks(runtime::Context& ctx, int64_t tasks, F&& fn) {
 // pixel p0 + j, 0 in padding. x points at the group's first channel plane.
 void im2col_row_f32(const Conv2dShape& s, const float* x, int64_t r, int64_t p0, int64_t count, float* out) noexcept;
 
+// Row iy of one input plane as a zero-padded row: dst[c] = plane[iy, c − pad_left] for c in [0, wp), 0 outside x
+// (the whole row when iy is outside [0, h)).
+void pad_row_f32(const Conv2dShape& s, const float* plane, int64_t iy, int64_t wp, float* dst) noexcept;
+
 // The problem whose forward convolution is dX for stride 1: dy as input, padded by dilation·(K − 1) − pad,
 // with the weight flipped in space and transposed in channels (c and oc swap).
 inline Conv2dShape transposed_shape(const Conv2dShape& s) {

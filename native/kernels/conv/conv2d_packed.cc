@@ -205,19 +205,9 @@ bool run_tile_wide(Context& ctx, const Plan& P, const float* packed_a, const flo
   if (packed_b == nullptr) return false;
   float* xp = packed_b + bsize;
   const float* xg = x + (b * s.c + g * cg) * s.h * s.w;
-  const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, P.wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, P.wp);
   for (int64_t ci = 0; ci < cg; ++ci) {
     for (int64_t r = 0; r < in_rows; ++r) {
-      float* dst = xp + ci * plane + r * P.wp;
-      const int64_t iy = oy0 + r - s.pad_top;
-      if (iy < 0 || iy >= s.h) {
-        std::fill(dst, dst + P.wp, 0.0f);
-        continue;
-      }
-      const float* src = xg + (ci * s.h + iy) * s.w - s.pad_left;
-      std::fill(dst, dst + c0, 0.0f);
-      std::copy(src + c0, src + c1, dst + c0);
-      std::fill(dst + c1, dst + P.wp, 0.0f);
+      conv_detail::pad_row_f32(s, xg + ci * s.h * s.w, oy0 + r - s.pad_top, P.wp, xp + ci * plane + r * P.wp);
     }
   }
   for (int64_t r = 0; r < P.k; ++r) {

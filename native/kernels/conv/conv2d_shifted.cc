@@ -75,19 +75,10 @@ bool run_chunk(Context& ctx, const Plan& P, const float* packed_w, const float* 
   if (xp == nullptr) return false;
   // xp[r, ci, c] = x[ci, oy0·sh + r − pad_top, c − pad_left], 0 outside x.
   const float* xg = x + (b * s.c + g * P.cg) * s.h * s.w;
-  const int64_t c_lo = std::clamp<int64_t>(s.pad_left, 0, P.wp), c_hi = std::clamp<int64_t>(s.w + s.pad_left, c_lo, P.wp);
   for (int64_t r = 0; r < in_rows; ++r) {
     for (int64_t ci = 0; ci < P.cg; ++ci) {
-      float* dst = xp + r * row_stride + ci * P.wp;
       const int64_t iy = oy0 * s.stride_h + r - s.pad_top;
-      if (iy < 0 || iy >= s.h) {
-        std::fill(dst, dst + P.wp, 0.0f);
-        continue;
-      }
-      const float* src = xg + (ci * s.h + iy) * s.w - s.pad_left;
-      std::fill(dst, dst + c_lo, 0.0f);
-      std::copy(src + c_lo, src + c_hi, dst + c_lo);
-      std::fill(dst + c_hi, dst + P.wp, 0.0f);
+      conv_detail::pad_row_f32(s, xg + ci * s.h * s.w, iy, P.wp, xp + r * row_stride + ci * P.wp);
     }
   }
   std::fill(xp + xp_size, xp + xp_size + kMaxNr, 0.0f);

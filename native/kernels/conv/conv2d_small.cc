@@ -122,19 +122,9 @@ Plan make_plan(const Context& ctx, const Conv2dShape& s) {
 // Padded rows [r0, r1) of the group's planes: xp[ci][r − r0][c] = x[ci][r − pad_top][c − pad_left], 0 outside x.
 void pad_rows(const Plan& P, const float* xg, int64_t r0, int64_t r1, float* xp) {
   const Conv2dShape& s = P.s;
-  const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, P.wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, P.wp);
   for (int64_t ci = 0; ci < P.cg; ++ci) {
     for (int64_t r = r0; r < r1; ++r) {
-      float* dst = xp + (ci * (r1 - r0) + r - r0) * P.wp;
-      const int64_t iy = r - s.pad_top;
-      if (iy < 0 || iy >= s.h) {
-        std::fill(dst, dst + P.wp, 0.0f);
-        continue;
-      }
-      const float* src = xg + (ci * s.h + iy) * s.w - s.pad_left;
-      std::fill(dst, dst + c0, 0.0f);
-      std::copy(src + c0, src + c1, dst + c0);
-      std::fill(dst + c1, dst + P.wp, 0.0f);
+      conv_detail::pad_row_f32(s, xg + ci * s.h * s.w, r - s.pad_top, P.wp, xp + (ci * (r1 - r0) + r - r0) * P.wp);
     }
   }
 }

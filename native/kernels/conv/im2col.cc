@@ -74,6 +74,18 @@ void conv_detail::im2col_row_f32(const Conv2dShape& s, const float* x, int64_t r
   }
 }
 
+void conv_detail::pad_row_f32(const Conv2dShape& s, const float* plane, int64_t iy, int64_t wp, float* dst) noexcept {
+  if (iy < 0 || iy >= s.h) {
+    std::fill(dst, dst + wp, 0.0f);
+    return;
+  }
+  const int64_t c0 = std::clamp<int64_t>(s.pad_left, 0, wp), c1 = std::clamp<int64_t>(s.w + s.pad_left, c0, wp);
+  const float* src = plane + iy * s.w - s.pad_left;
+  std::fill(dst, dst + c0, 0.0f);
+  std::copy(src + c0, src + c1, dst + c0);
+  std::fill(dst + c1, dst + wp, 0.0f);
+}
+
 void im2col_f32(const Conv2dShape& s, const float* x, int64_t p0, int64_t count, float* cols) noexcept {
   const int64_t rows = s.c / s.groups * s.kh * s.kw;
   for (int64_t r = 0; r < rows; ++r) conv_detail::im2col_row_f32(s, x, r, p0, count, cols + r * count);
