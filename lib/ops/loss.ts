@@ -174,28 +174,56 @@ function crossEntropyProbs(input: Tensor, target: Tensor, dim: number, smoothing
 
 export interface ReductionOptions { reduction?: Reduction }
 
+const warnedShapes = new Set<string>();
+
+/**
+ * The element-wise regression losses broadcast a target of another shape, as PyTorch does, and warn as
+ * PyTorch does: an input [N, 1] against a target [N] gives an [N, N] loss, almost always a bug. Once per
+ * op and pair of shapes, so a training loop does not repeat it every step.
+ */
+function checkRegressionTarget(op: string, input: unknown, target: unknown): [Tensor, Tensor] {
+  const x = checkTensor(op, 'input', input), t = checkTensor(op, 'target', target);
+  if (!sameShape(x.shape, t.shape)) {
+    checkBroadcastable(op, 'input', x, 'target', t);
+    const key = `${op} ${fmtShape(x.shape)} ${fmtShape(t.shape)}`;
+    if (!warnedShapes.has(key)) {
+      warnedShapes.add(key);
+      globalThis.process?.emitWarning(
+        `nodegrad.${op}: target shape ${fmtShape(t.shape)} differs from input shape ${fmtShape(x.shape)}; ` +
+        'they broadcast, which is likely to give wrong results. Give them the same shape.',
+        { code: 'NODEGRAD_LOSS_BROADCAST' },
+      );
+    }
+  }
+  return [x, t];
+}
+
 /** mean((input − target)²). */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  return reduce('mseLoss', square(sub(checkTensor('mseLoss', 'input', input), checkTensor('mseLoss', 'target', target))), options.reduction);
+  const [x, t] = checkRegressionTarget('mseLoss', input, target);
+  return reduce('mseLoss', square(sub(x, t)), options.reduction);
 }
 
 /** mean(|input − target|). */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  return reduce('l1Loss', abs(sub(checkTensor('l1Loss', 'input', input), checkTensor('l1Loss', 'target', target))), options.reduction);
+  const [x, t] = checkRegressionTarget('l1Loss', input, target);
+  return reduce('l1Loss', abs(sub(x, t)), options.reduction);
 }
 
 /** |d| < β ? ½d²/β : |d| − ½β with d = input − target (β = 1 default; β = 0 is L1). */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  const [x, t] = checkRegressionTarget('smoothL1Loss', input, target);
   const beta = checkNum('smoothL1Loss', 'beta', options.beta ?? 1);
   if (beta < 0) throw rangeErr('smoothL1Loss', `expected beta >= 0, got ${beta}`);
-  return reduce('smoothL1Loss', binaryOp('smoothL1Loss', BinaryOp.SMOOTH_L1, input, target, beta), options.reduction);
+  return reduce('smoothL1Loss', binaryOp('smoothL1Loss', BinaryOp.SMOOTH_L1, x, t, beta), options.reduction);
 }
 
 /** |d| ≤ δ ? ½d² : δ(|d| − ½δ) with d = input − target (δ = 1 default). */
 export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  const [x, t] = checkRegressionTarget('huberLoss', input, target);
   const delta = checkNum('huberLoss', 'delta', options.delta ?? 1);
   if (!(delta > 0)) throw rangeErr('huberLoss', `expected delta > 0, got ${delta}`);
-  return reduce('huberLoss', binaryOp('huberLoss', BinaryOp.HUBER, input, target, delta), options.reduction);
+  return reduce('huberLoss', binaryOp('huberLoss', BinaryOp.HUBER, x, t, delta), options.reduction);
 }
 
 export interface BceOptions extends ReductionOptions {

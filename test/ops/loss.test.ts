@@ -54,6 +54,30 @@ describe('losses', () => {
     expect(ng.binaryCrossEntropy(ng.tensor([0], f64), ng.tensor([1], f64)).item()).toBe(100);
   });
 
+  it('regression losses broadcast a target of another shape with one warning per op and shape pair, as PyTorch', () => {
+    const warnings: Error[] = [];
+    const emit = process.emitWarning;
+    const codes: unknown[] = [];
+    process.emitWarning = ((msg: string, opts: { code?: string }) => { codes.push(opts?.code); warnings.push(new Error(msg)); }) as typeof process.emitWarning;
+    try {
+      const x = ng.tensor([[1], [2], [3]], f64), t = ng.tensor([1, 2, 4], f64);
+      for (const loss of [ng.mseLoss, ng.l1Loss, ng.smoothL1Loss, ng.huberLoss]) {
+        const before = warnings.length;
+        const got = loss(x, t, { reduction: 'none' });
+        expect(got.shape).toEqual([3, 3]); // broadcast, as torch does
+        loss(x, t); // same shapes again: no second warning
+        expect(warnings.length).toBe(before + 1);
+        expect(warnings[before].message).toMatch(/target shape \[3\] differs from input shape \[3, 1\]/);
+        loss(t, t); // equal shapes: no warning
+        expect(warnings.length).toBe(before + 1);
+      }
+      expect(codes).toEqual(Array(4).fill('NODEGRAD_LOSS_BROADCAST'));
+      expect(() => ng.mseLoss(ng.zeros([2, 3], f64), ng.zeros([4], f64))).toThrow(/mseLoss: expected input and target of broadcastable shapes/);
+    } finally {
+      process.emitWarning = emit;
+    }
+  });
+
   it('crossEntropy with probability targets: weighted, smoothed, mean over samples (not over weights)', () => {
     const x = [[0.1, 1.2, -0.5], [1.0, -1.0, 0.3]];
     const q = [[0.2, 0.5, 0.3], [0.6, 0.0, 0.4]];
