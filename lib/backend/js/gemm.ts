@@ -12,9 +12,10 @@ import {
 /**
  * GEMM, the clean reference loop: C = alpha·op(A)·op(B) + beta·C (row-major, see Kernels.gemm).
  *
- * i-p-j order so the innermost loop walks rows of B and C contiguously; the transposed cases read the
- * strided operand in the middle loop. Accumulates in the array's own precision, so Float64Array inputs
- * give a float64 reference.
+ * Each C element is c·beta + alpha·Σₚ a·b with the sum accumulated in float64 in p order, whatever the
+ * transposes: a float32 matmul then gives bitwise the same result for a transposed view as for a contiguous
+ * copy, as the native kernels do. Without transB the loop runs i-p-j over a float64 row (rows of B walked
+ * contiguously); with it, each element is a dot product of two rows.
  */
 export function gemm(
   transA: boolean,
@@ -40,27 +41,27 @@ export function gemm(
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j] *= beta;
   }
   if (alpha === 0 || k === 0) return;
+  // A[i][p] is a[ai + p·as]; A row i starts at ai = i·ar.
+  const ar = transA ? 1 : lda, as = transA ? lda : 1;
   if (!transB) {
+    const row = new Float64Array(n);
     for (let i = 0; i < m; i++) {
-      const ci = i * ldc;
+      const ci = i * ldc, ai = i * ar;
+      row.fill(0);
       for (let p = 0; p < k; p++) {
-        const av = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
+        const av = a[ai + p * as];
         const bp = p * ldb;
-        for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+        for (let j = 0; j < n; j++) row[j] += av * b[bp + j];
       }
+      for (let j = 0; j < n; j++) c[ci + j] += alpha * row[j];
     }
   } else {
-    // B stored n×k: each C element is a dot product of two contiguous rows.
     for (let i = 0; i < m; i++) {
-      const ci = i * ldc;
+      const ci = i * ldc, ai = i * ar;
       for (let j = 0; j < n; j++) {
         const bj = j * ldb;
         let acc = 0;
-        if (transA) for (let p = 0; p < k; p++) acc += a[p * lda + i] * b[bj + p];
-        else {
-          const ai = i * lda;
-          for (let p = 0; p < k; p++) acc += a[ai + p] * b[bj + p];
-        }
+        for (let p = 0; p < k; p++) acc += a[ai + p * as] * b[bj + p];
         c[ci + j] += alpha * acc;
       }
     }
