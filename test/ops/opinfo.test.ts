@@ -1,6 +1,6 @@
 /**
  * Generic suites over the op table (test/opinfo.ts): gradcheck in float64 on the JS backend, float32
- * (current backend) vs float64 JS reference for outputs and gradients, non-contiguous inputs bitwise equal
+ * (current backend) vs float64 JS reference for outputs and gradients, non-contiguous inputs bitwise equal (on both backends)
  * to contiguous ones, zero-size dims, repeated runs bitwise identical, NaN propagation and bad inputs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { rng, type Rng } from '../helpers/rng.js';
 
 const nativeAvailable = ng.nativeUnavailableReason() === null;
 afterEach(() => ng.setBackend(nativeAvailable ? 'native' : 'js'));
+const backends = nativeAvailable ? (['native', 'js'] as const) : (['js'] as const);
 
 function sampleValues(info: OpInfo, shapes: number[][], r: Rng): number[][] {
   return shapes.map((s, i) => Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => Math.fround((info.value ?? ((q) => q.uniform(-2, 2)))(r, i))));
@@ -93,7 +94,9 @@ describe.each(opInfos)('op $name', (info) => {
     });
   });
 
-  it.runIf(info.samples.length > 0)('non-contiguous inputs give bitwise the same output and gradients', () => {
+  // On both backends: a user without the addon runs the JS twin, which must not depend on layout either.
+  it.runIf(info.samples.length > 0).each(backends)('non-contiguous inputs give bitwise the same output and gradients (%s)', (b) => {
+    ng.setBackend(b);
     info.samples.forEach((shapes, k) => {
       const values = sampleValues(info, shapes, rng(k));
       const a = run(info, build(info, shapes, values, 'float32', true), 7);
@@ -103,7 +106,8 @@ describe.each(opInfos)('op $name', (info) => {
     });
   });
 
-  it.runIf(info.samples.length > 0)('expanded (stride-0) inputs give bitwise the same as contiguous copies', () => {
+  it.runIf(info.samples.length > 0).each(backends)('expanded (stride-0) inputs give bitwise the same as contiguous copies (%s)', (b) => {
+    ng.setBackend(b);
     info.samples.forEach((shapes, k) => {
       // Make every input constant along dim 0, then feed it once dense and once as a broadcast view.
       const values = sampleValues(info, shapes, rng(k)).map((v, i) => {
