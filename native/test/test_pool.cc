@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "kernels/pool/pool2d.h"
@@ -39,9 +40,10 @@ void direct(const Pool2dShape& s, const float* x, float* y, int32_t* idx) {
       }
 }
 
+// oh, ow: 0 for floor mode, else as given (ceil mode).
 void check(Pool2dShape s, Context& ctx, const char* isa) {
-  s.oh = (s.h + s.pad_top + s.pad_bottom - s.dilation_h * (s.kh - 1) - 1) / s.stride_h + 1;
-  s.ow = (s.w + s.pad_left + s.pad_right - s.dilation_w * (s.kw - 1) - 1) / s.stride_w + 1;
+  if (s.oh == 0) s.oh = (s.h + s.pad_top + s.pad_bottom - s.dilation_h * (s.kh - 1) - 1) / s.stride_h + 1;
+  if (s.ow == 0) s.ow = (s.w + s.pad_left + s.pad_right - s.dilation_w * (s.kw - 1) - 1) / s.stride_w + 1;
   const size_t xn = s.planes * s.h * s.w, yn = s.planes * s.oh * s.ow;
   std::vector<float> x(xn), y(yn), ry(yn);
   std::vector<int32_t> idx(yn), ridx(yn);
@@ -50,8 +52,8 @@ void check(Pool2dShape s, Context& ctx, const char* isa) {
   max_pool2d_forward_f32(ctx, s, x.data(), y.data(), idx.data());
   direct(s, x.data(), ry.data(), ridx.data());
   if (std::memcmp(y.data(), ry.data(), yn * sizeof(float)) != 0 || idx != ridx) {
-    std::printf("FAIL ties isa=%s k%lldx%lld s%lld w%lld\n", isa, (long long)s.kh, (long long)s.kw, (long long)s.stride_w,
-                (long long)s.w);
+    std::printf("FAIL ties isa=%s k%lldx%lld s%lldx%lld h%lld w%lld\n", isa, (long long)s.kh, (long long)s.kw,
+                (long long)s.stride_h, (long long)s.stride_w, (long long)s.h, (long long)s.w);
     ++failures;
   }
   for (size_t i = 0; i < xn; ++i) x[i] = std::sin(static_cast<float>(i) * 0.7f);
@@ -62,8 +64,9 @@ void check(Pool2dShape s, Context& ctx, const char* isa) {
       max_pool2d_forward_f32(ctx, s, xs.data(), y.data(), idx.data());
       direct(s, xs.data(), ry.data(), ridx.data());
       if (std::memcmp(y.data(), ry.data(), yn * sizeof(float)) != 0 || idx != ridx) {
-        std::printf("FAIL isa=%s k%lldx%lld s%lld special %g at %zu\n", isa, (long long)s.kh, (long long)s.kw,
-                    (long long)s.stride_w, special, at);
+        std::printf("FAIL isa=%s k%lldx%lld s%lldx%lld h%lld w%lld special %g at %zu\n", isa, (long long)s.kh,
+                    (long long)s.kw, (long long)s.stride_h, (long long)s.stride_w, (long long)s.h, (long long)s.w,
+                    special, at);
         ++failures;
         return;
       }
@@ -208,6 +211,22 @@ int main() {
       check_avg_forward({1, 3, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, false, ctx, name);
     }
     check({1, 3, 1400, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);
+    // Separable max (dilation 1): rows shared by vertically overlapping windows (sh < kh), none shared (sh ≥ kh),
+    // kernels 1-4 wide and tall, padding 0 and k/2, interior rows of 4-33 columns (4-, 8- and 16-lane bodies,
+    // whole and overlapped), the ResNet stem's 3×3/2 pad 1 and ceil mode's clipped last window (14×14 → 8×8).
+    for (int64_t k : {13, 22, 69}) {
+      for (const auto& [kh, kw] : {std::pair<int64_t, int64_t>{3, 3}, {2, 3}, {3, 2}, {4, 4}, {1, 3}, {3, 1}}) {
+        for (int64_t sh : {1, 2, 3}) {
+          for (int64_t sw : {1, 2}) {
+            if (k / sw - kw < 4) continue;
+            check({1, 9, k / sw * sw, 0, 0, kh, kw, sh, sw, 0, 0, 0, 0, 1, 1}, ctx, name);
+            check({1, 9, k, 0, 0, kh, kw, sh, sw, kh / 2, kw / 2, kh / 2, kw / 2, 1, 1}, ctx, name);
+          }
+        }
+      }
+    }
+    check({2, 14, 14, 8, 8, 3, 3, 2, 2, 1, 1, 2, 2, 1, 1}, ctx, name);
+    check({1, 5, 112, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);
     check({1, 5, 1000, 0, 0, 3, 2, 1, 2, 1, 1, 1, 1, 2, 1}, ctx, name);
     check_avg_forward({2, 5, 1000, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, ctx, name);
     for (int64_t w : {2, 7, 16, 21, 30, 32, 34, 62, 67}) {  // 2×2/2 rows of 1, 3, 8, 10, 15, 16, 17, 31, 33

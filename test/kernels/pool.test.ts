@@ -4,7 +4,7 @@ import { pool2dGeometry } from '../../lib/backend/js/pool.js';
 import { runChild } from '../helpers/child.js';
 import { EPS32, expectClose } from '../helpers/close.js';
 import { rng, testSeed, toF64 } from '../helpers/rng.js';
-import { checkAvg, checkMax, maxGeom, runAdaptive, runEditedIndices, runMaxSpecials, runPool2x2Tiles, runPoolGrid, type PoolCase } from './pool_cases.js';
+import { checkAvg, checkMax, maxGeom, runAdaptive, runEditedIndices, runMaxSpecials, runPool2x2Tiles, runPoolGrid, runSeparableMax, type PoolCase } from './pool_cases.js';
 
 const FULL = process.env.NODEGRAD_FULL === '1';
 const base: PoolCase = { n: 1, c: 2, h: 5, w: 37, kh: 2, kw: 2, sh: 2, sw: 2, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, ceil: false, includePad: true };
@@ -35,6 +35,10 @@ describe('pooling kernels: native vs JS twin', () => {
       expect(checkMax(p, r.ints(s.xLength), r.ints(s.yLength))).toBeNull();
       expect(checkAvg(p, r.f32(s.xLength), r.f32(s.yLength))).toBeNull();
     }
+  });
+
+  it('max with rows shared by overlapping windows (stem 3×3/2, ceil mode on 14×14, 4×4, 1×3): bitwise', () => {
+    expect(runSeparableMax(testSeed(800))).toEqual([]);
   });
 
   it('max backward: indices outside their window (or −1) go to the scatter, bitwise as the twin', () => {
@@ -103,7 +107,7 @@ describe('pooling kernels: native vs JS twin', () => {
     it(`grid and special values with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes)`, () => {
       const digests = [1, 2].map((threads) => {
         const src = `
-          import { runAdaptive, runEditedIndices, runPoolGrid, runMaxSpecials, runPool2x2Tiles } from './test/kernels/pool_cases.ts';
+          import { runAdaptive, runEditedIndices, runPoolGrid, runMaxSpecials, runPool2x2Tiles, runSeparableMax } from './test/kernels/pool_cases.ts';
           import { digest } from './test/kernels/conv_cases.ts';
           import { cpuInfo } from './lib/backend/index.ts';
           if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
@@ -112,7 +116,9 @@ describe('pooling kernels: native vs JS twin', () => {
             ...runMaxSpecials({ ...base, c: 1, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 2),
             ...runMaxSpecials({ ...base, c: 1, h: 3, w: 13, kh: 3, kw: 3, pt: 1, pb: 1, pl: 1, pr: 1 }, 3),
             ...runMaxSpecials({ ...base, c: 1, h: 3, w: 9, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1 }, 4),
-            ...runPool2x2Tiles(${testSeed(500)}), ...runAdaptive(${testSeed(600)}), ...runEditedIndices(${testSeed(700)})];
+            ...runMaxSpecials({ ...base, c: 1, h: 14, w: 14, kh: 3, kw: 3, pt: 1, pb: 1, pl: 1, pr: 1, ceil: true }, 5),
+            ...runPool2x2Tiles(${testSeed(500)}), ...runAdaptive(${testSeed(600)}), ...runEditedIndices(${testSeed(700)}),
+            ...runSeparableMax(${testSeed(800)})];
           console.log(JSON.stringify({ failures, digest: digest.h }));`;
         const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
         expect(r.signal).toBeNull();

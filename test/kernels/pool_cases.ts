@@ -177,6 +177,30 @@ export function runMaxSpecials(p: PoolCase, seed: number): string[] {
 }
 
 /**
+ * Max pooling with rows shared between vertically overlapping windows (each input row reduced once, then the
+ * rows merged): 3×3/2 pad 1 (the ResNet stem's, and ceil mode on 14×14 with its one-column last window), 3×3/1,
+ * 2×3/1, 4×4/2 pad 2, 3×2/3 (no shared rows), 1×3, on random and tie-heavy small-integer inputs.
+ */
+export function runSeparableMax(seed: number): string[] {
+  const r = new Rng(seed);
+  const failures: string[] = [];
+  const b: PoolCase = { n: 1, c: 2, h: 14, w: 14, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, ceil: true, includePad: true };
+  for (const p of [
+    b, { ...b, ceil: false }, { ...b, h: 23, w: 40 }, { ...b, h: 9, w: 112, ceil: false },
+    { ...b, h: 11, w: 21, sh: 1, sw: 1 }, { ...b, h: 10, w: 19, kh: 2, sh: 1, sw: 1, pt: 0, pb: 0 },
+    { ...b, h: 13, w: 35, kh: 4, kw: 4, pt: 2, pb: 2, pl: 2, pr: 2 }, { ...b, h: 12, w: 30, kw: 2, sh: 3, pl: 0, pr: 0 },
+    { ...b, h: 7, w: 17, kh: 1, sh: 1, pt: 0, pb: 0 },
+  ]) {
+    const s = pool2dGeometry('test', true, ...maxGeom(p));
+    for (const x of [r.f32(s.xLength), r.ints(s.xLength, -1, 1)]) {
+      const m = checkMax(p, x, r.ints(s.yLength));
+      if (m) failures.push(`${describePool(p)}: ${m}`);
+    }
+  }
+  return failures;
+}
+
+/**
  * 2×2 stride 2 on planes of even size, rows of 1 to 33 outputs (every SIMD width's full, overlapped and
  * masked rows): the in-register even/odd split forward and the one-pass backward tiles, with dy holding −0
  * and, in a second backward, indices the tiles must hand to the general scatter (−1, and one outside its

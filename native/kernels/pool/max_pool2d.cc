@@ -1,5 +1,7 @@
 // Max pooling forward (value and argmax) and backward (scatter to the argmax); semantics in pool2d.h.
-// Interior runs of each output row go to the ISA's micro-kernel, border windows to the clipped scalar loop.
+// With dilation 1 on AVX2/AVX-512, whole planes go to the separable plane kernel (row maxima shared by
+// vertically overlapping windows); otherwise interior runs of each output row go to the ISA's micro-kernel,
+// border windows to the clipped scalar loop.
 #include <algorithm>
 #include <vector>
 
@@ -54,6 +56,26 @@ MaxRun pick(runtime::Isa isa, int64_t stride_w) {
   return max_pool2d_run_f32__scalar;
 }
 
+using MaxPlane = NODEGRAD_MAX_POOL_PLANE((*));
+
+// The separable plane kernel, for dilation 1, sw ≤ 2, at least 4 interior columns and every window holding an
+// input element (the binding's pad ≤ k/2 and ceil-mode rule give that); 2×2/2 keeps its paired run.
+MaxPlane pick_plane(runtime::Isa isa, const Pool2dShape& s, const Interior& in) {
+  const bool fits = s.dilation_h == 1 && s.dilation_w == 1 && s.stride_w <= 2 && in.end - in.begin >= 4 &&
+                    s.pad_top < s.kh && s.pad_left < s.kw && (s.oh - 1) * s.stride_h - s.pad_top < s.h &&
+                    (s.ow - 1) * s.stride_w - s.pad_left < s.w && !(s.kh == 2 && s.kw == 2 && s.stride_w == 2);
+  if (!fits) return nullptr;
+  switch (isa) {
+#if defined(NODEGRAD_HAVE_AVX512)
+    case runtime::Isa::avx512: return max_pool2d_plane_f32__avx512;
+#endif
+#if defined(NODEGRAD_HAVE_AVX2)
+    case runtime::Isa::avx2: return max_pool2d_plane_f32__avx2;
+#endif
+    default: return nullptr;
+  }
+}
+
 using MaxBackward2x2 = NODEGRAD_MAX_POOL_BACKWARD_2X2((*));
 
 MaxBackward2x2 pick_backward_2x2(runtime::Isa isa) {
@@ -95,8 +117,22 @@ void max_window(const float* plane, const Pool2dShape& s, const TapRange& r, con
 
 void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const float* x, float* y,
                             int32_t* indices) noexcept {
-  const MaxRun run = pick(ctx.isa, s.stride_w);
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
+  if (const MaxPlane plane = pick_plane(ctx.isa, s, in)) {
+    for_plane_ranges(ctx, s.planes, s.h * s.w, [&](int64_t p0, int64_t p1) {
+      std::vector<float> ring(static_cast<size_t>(s.kh * s.ow));
+      std::vector<int32_t> ring_idx(ring.size());
+      std::vector<int64_t> ring_row(static_cast<size_t>(s.kh));
+      MaxPlaneRun k{nullptr, s.h, s.w, s.oh, s.ow, s.kh, s.kw, s.stride_h, s.stride_w, s.pad_top, s.pad_left,
+                    in.begin, in.end, ring.data(), ring_idx.data(), ring_row.data()};
+      for (int64_t p = p0; p < p1; ++p) {
+        k.plane = x + p * s.h * s.w;
+        plane(k, y + p * s.oh * s.ow, indices + p * s.oh * s.ow);
+      }
+    });
+    return;
+  }
+  const MaxRun run = pick(ctx.isa, s.stride_w);
   const Interior rows = interior(s.oh, s.stride_h, s.pad_top, s.kh, s.dilation_h, s.h);
   // Planes bigger than L1 with border columns go row by row, the border windows right after the row's run,
   // so the plane streams in once, in order (border windows on their own walk down a column, one miss per

@@ -5,6 +5,7 @@
 #include "pool_vec_sse.h"
 
 #include "pool_simd.h"
+#include "pool_simd_plane.h"
 
 namespace nodegrad::kernels {
 
@@ -12,6 +13,10 @@ NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx2) {
   if (run.count < 4) return max_pool2d_run_f32__scalar(run, y, idx);
   if (run.count < 8) return max_run<Sse>(run, y, idx);
   max_run<Avx2>(run, y, idx);
+}
+NODEGRAD_MAX_POOL_PLANE(max_pool2d_plane_f32__avx2) {
+  if (run.in_end - run.in_begin < 8) return max_plane<Sse>(run, y, idx);
+  max_plane<Avx2>(run, y, idx);
 }
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx2) {
   if (run.count < 4) return avg_pool2d_run_f32__scalar(run, divisor, y);

@@ -7,6 +7,7 @@
 #include "pool_vec_sse.h"
 
 #include "pool_simd.h"
+#include "pool_simd_plane.h"
 
 namespace nodegrad::kernels {
 
@@ -17,6 +18,11 @@ NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512) {
   max_run<Avx512>(run, y, idx);
 }
 
+NODEGRAD_MAX_POOL_PLANE(max_pool2d_plane_f32__avx512) {
+  if (run.in_end - run.in_begin < 8) return max_plane<Sse>(run, y, idx);
+  if (run.in_end - run.in_begin < 16) return max_plane<Avx2>(run, y, idx);
+  max_plane<Avx512>(run, y, idx);
+}
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512) {
   if (run.count < 4) return avg_pool2d_run_f32__scalar(run, divisor, y);
   if (run.count < 8) return avg_run<Sse>(run, divisor, y);

@@ -21,6 +21,23 @@ struct PoolRun {
 };
 
 #define NODEGRAD_MAX_POOL_RUN(name) void name(const PoolRun& run, float* y, int32_t* idx) noexcept
+
+// Max pooling of one plane with dilation 1, as separable maxima: each input row's first maximum over the kw
+// taps of every output column, kept in a ring of kh rows (slot iy mod kh, ring_row[slot] = iy), then the first
+// of those over the window's rows, merged in row order by the scan's rule (the later side wins only when
+// strictly larger, or a NaN against a number): the tap the row-major scan picks. Rows sharing windows are
+// reduced once. Columns [in_begin, in_end) (at least 4, taps inside the row) go through vectors, the rest
+// through the clipped scalar loop. Every window holds an input element in its rows and in its columns.
+struct MaxPlaneRun {
+  const float* plane;
+  int64_t h, w, oh, ow;
+  int64_t kh, kw, sh, sw, pad_top, pad_left;
+  int64_t in_begin, in_end;
+  float* ring;         // kh·ow row maxima
+  int32_t* ring_idx;   // their plane-relative indices
+  int64_t* ring_row;   // kh: the input row each slot holds
+};
+#define NODEGRAD_MAX_POOL_PLANE(name) void name(const MaxPlaneRun& run, float* y, int32_t* idx) noexcept
 // y = (Σ taps) / divisor, summed from 0 in tap order.
 #define NODEGRAD_AVG_POOL_RUN(name) void name(const PoolRun& run, float divisor, float* y) noexcept
 // dx = dy[o] + 0 at window o's index, 0 elsewhere. Returns false (with part of dx written) as soon as an index
@@ -41,6 +58,7 @@ NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__scalar);
 NODEGRAD_PLANE_MEANS(plane_means_f32__scalar);
 #if defined(NODEGRAD_HAVE_AVX2)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx2);
+NODEGRAD_MAX_POOL_PLANE(max_pool2d_plane_f32__avx2);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx2);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx2);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx2);
@@ -48,6 +66,7 @@ NODEGRAD_PLANE_MEANS(plane_means_f32__avx2);
 #endif
 #if defined(NODEGRAD_HAVE_AVX512)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512);
+NODEGRAD_MAX_POOL_PLANE(max_pool2d_plane_f32__avx512);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx512);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512);
