@@ -224,13 +224,24 @@ void stream_in(const float* p, int64_t n) {
   asm volatile("" : : "r"(sink));
 }
 
-// Σ of `width` lane values in a fixed tree (halves added lane-wise until one is left).
-float sum_lanes(const float* l, int64_t width) {
-  float t[16];
-  std::copy(l, l + width, t);
-  for (int64_t h = width / 2; h >= 1; h /= 2)
-    for (int64_t q = 0; q < h; ++q) t[q] += t[q + h];
+// Σ of W lane values in a fixed tree (halves added lane-wise until one is left); W a constant, so the tree
+// stays in registers.
+template <int W>
+float tree_sum(const float* l) {
+  float t[W];
+  std::copy(l, l + W, t);
+  for (int h = W / 2; h >= 1; h /= 2)
+    for (int q = 0; q < h; ++q) t[q] += t[q + h];
   return t[0];
+}
+
+float sum_lanes(const float* l, int64_t width) {
+  switch (width) {
+    case 16: return tree_sum<16>(l);
+    case 8: return tree_sum<8>(l);
+    case 4: return tree_sum<4>(l);
+    default: return l[0];
+  }
 }
 
 }  // namespace

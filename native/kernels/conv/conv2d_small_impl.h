@@ -254,8 +254,10 @@ NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
         vf acc = vzero();
         for (int64_t ky = 0; ky < f.kh; ++ky) {
           const int64_t t = iy + f.pt - ky * f.dh;
-          if (t < 0 || t % f.sh != 0 || t / f.sh >= f.oh) continue;
-          const float* zr = zc + ky * f.kw * ldz + t / f.sh * f.ow + c0 + f.pl;
+          if (t < 0) break;  // and for every later ky
+          const int64_t oy = f.sh == 1 ? t : t % f.sh == 0 ? t / f.sh : -1;  // no division at stride 1
+          if (oy < 0 || oy >= f.oh) continue;
+          const float* zr = zc + ky * f.kw * ldz + oy * f.ow + c0 + f.pl;
           for (int64_t kx = 0; kx < f.kw; ++kx) {
             // Lanes [lo, hi) have their output column inside [0, ow).
             const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;
