@@ -4,7 +4,7 @@
 //   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels)
 //   dX       Z = W_gᵀ · dY_g[:, tile], then col2im     (panels of K rows × pixels, reduced over channels)
 //   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes)
-//   db       32 lanes of partial sums per channel, over each item's dy once
+//   db       32 lanes of partial sums per channel, over each item's dy once (by dW's kernel where V = 16)
 // The backward computes any subset of dX, dW and db in one pass over the batch, item by item while the
 // item's dy is in cache, in fixed batch chunks whose dW and db lanes are added in chunk order at the end.
 // Every per-element sum runs in an order fixed by the shape alone (tiles start at multiples of 16 pixels,
@@ -39,7 +39,7 @@ constexpr int64_t kChunks = 8;  // fixed batch chunks of the backward (the same 
 
 struct SmallKernels {
   void (*gemm)(int, int64_t, int64_t, int64_t, const float*, const float*, int64_t, float*, int64_t) noexcept;
-  void (*dw)(int64_t, int64_t, int64_t, const float*, int64_t, const float*, int64_t, float*, const float*,
+  void (*dw)(int64_t, int64_t, int64_t, const float*, int64_t, const float*, int64_t, float*, const float*, float*,
              int64_t) noexcept;
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
   void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
@@ -308,6 +308,8 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
                                  const float* weight, float* dx, float* dweight, float* db) noexcept {
   const Plan P = make_plan(ctx, s);
   const int64_t V = P.kern.width, ocg4 = round_up(P.ocg, 4);
+  // db's lanes summed by dW's kernel from its loads of dy (V = 16), else by a pass of the bias kernel.
+  const bool db_in_dw = db != nullptr && dweight != nullptr && 2 * V == kConvBiasLanes;
   const int64_t chunks = std::max<int64_t>(1, std::min(s.n, kChunks));
   // Workspace: dX's packed W_gᵀ, then per chunk the dW lanes [groups, ocg4, k, V] and the db lanes [oc, 32].
   const Panels pz = panels_of(P.k, P.kern.acc, true);
@@ -339,10 +341,10 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
                              s.pad_left, s.oh, s.ow};
     const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks, item = s.oc * P.p;
     for (int64_t b = b0; b < b1; ++b) {
-      // The item's dy: in cache already when dW's kernel prefetched it during the previous item (then only
-      // for its first tile's groups), else brought in by a sequential pass (db's, or a plain read).
+      // The item's dy: in cache already when dW's kernel prefetched it during the previous item, else
+      // brought in by a sequential pass (db's, or a plain read).
       const bool fetched = dweight != nullptr && b > b0;
-      if (db != nullptr) {
+      if (db != nullptr && !db_in_dw) {
         P.kern.bias(s.oc, P.p, dy + b * item, P.p, blanes + chunk * bl_size);
       } else if (!fetched) {
         stream_in(dy + b * item, item);
@@ -367,11 +369,10 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
             } else {
               im2col_f32(s, xg, p0, count, cols);
             }
-            // The next item's dy, spread over this item's groups and tiles.
-            const int64_t share = b + 1 < b1 ? ceil_div(item, s.groups * P.tiles) : 0;
-            const int64_t from = std::min(item, (g * P.tiles + t) * share);
+            // The same rows and pixels of the next item's dy are prefetched as these are read.
             P.kern.dw(P.ocg, P.k, count, dyg + p0, P.p, cols, count, wlanes + chunk * wl_size + g * ocg4 * P.k * V,
-                      dy + (b + 1) * item + from, std::min(share, item - from));
+                      b + 1 < s.n ? dyg + p0 + item : nullptr,
+                      db_in_dw ? blanes + chunk * bl_size + g * P.ocg * kConvBiasLanes : nullptr, p0);
           }
           if (dxg != nullptr) {
             gemm_panels(P, pz, P.k, P.ocg, az + g * az_group, dyg + p0, P.p, count, z + margin, gather ? ldz : count);

@@ -27,11 +27,14 @@ constexpr int64_t kConvBiasLanes = 32;
             int64_t ldc) noexcept
 // Lane sums of A·Bᵀ over pixels: acc[(i·mj + j)·V + q] += Σ_{p<n, p ≡ q mod V} a[i·lda + p]·b[j·ldb + p] for
 // i < mi, j < mj, in increasing p (V: the ISA's vector width). acc holds round_up(mi, 4) rows: the rows
-// past mi receive copies of row mi − 1's sums. Spread over its loop, the kernel also prefetches (into L2)
-// the `ahead` floats from `next` (the next item's dy), so that memory streams while it computes.
+// past mi receive copies of row mi − 1's sums. Unless null, `next` (the same rows and pixels of the next
+// item's dy, lda apart) is prefetched into L2 line by line as a is read, so that memory streams while the
+// kernel computes. Where V = 16 (2·V = kConvBiasLanes), unless null, `lanes` also receives db's sums of
+// a, as the bias-lanes kernel's below: lanes[i·32 + q] += Σ_{p<n, (p0 + p) ≡ q mod 32} a[i·lda + p] for
+// i < mi in increasing p, p0 being a multiple of 16 (a's first pixel in its item); elsewhere it is ignored.
 #define NODEGRAD_CONV_SMALL_DW(name)                                                                   \
   void name(int64_t mi, int64_t mj, int64_t n, const float* a, int64_t lda, const float* b, int64_t ldb, \
-            float* acc, const float* next, int64_t ahead) noexcept
+            float* acc, const float* next, float* lanes, int64_t p0) noexcept
 // lanes[i·32 + q] += Σ_{p<n, p ≡ q mod 32} a[i·lda + p] for i < m, in increasing p: bitwise the same on
 // every ISA.
 #define NODEGRAD_CONV_BIAS_LANES(name) \

@@ -15,8 +15,6 @@ constexpr int kMaxRows = conv_small_max_rows(kAcc);
 
 // Vectors per gemm tile row: the rest of the budget, at most 8.
 constexpr int gemm_vectors(int rows) { return kAcc / rows < 8 ? kAcc / rows : 8; }
-// dW: rows of a (dy) per block for mj rows of b (columns): 4, 2 or 1, within the budget.
-constexpr int dw_rows(int mj) { return 4 * mj <= kAcc ? 4 : 2 * mj <= kAcc ? 2 : 1; }
 
 // v, held in a register: without this GCC reloads a vector that several FMAs use as their memory operand
 // (one load per use), which makes the dW loop load-bound.
@@ -26,16 +24,6 @@ inline vf in_register(vf v) {
 #endif
   return v;
 }
-
-// Prefetches of lines of a block into L2, `per_step` lines at each call of step().
-struct Prefetch {
-  const char* at;
-  const char* end;
-  int64_t per_step;
-  void step() {
-    for (int64_t q = 0; q < per_step && at < end; ++q, at += 64) __builtin_prefetch(at, 0, 2);
-  }
-};
 
 inline int64_t lanes_at(int64_t left) { return left <= 0 ? 0 : left < kWidth ? left : kWidth; }
 
@@ -98,55 +86,104 @@ inline void gemm_panel(int64_t m, int64_t n, int64_t k, const float* a, const fl
   if (j < n) gemm_tile<OB, NV, true>(m, n - j, k, a, b + j, ldb, c + j, ldc);
 }
 
-// MI rows of a (clamped to the last real one, mi) × MJ rows of b; acc rows are mj·V floats apart.
-template <int MI, int MJ>
-inline void dw_block(int64_t mi, int64_t mj, int64_t n, const float* a, int64_t lda, const float* b, int64_t ldb,
-                     float* acc, Prefetch& pf) {
-  const float* ar[MI];
+// db's lanes are two vectors per row where V = 16: the dW kernel can sum them from its own loads of a.
+constexpr bool kDwSumsDb = 2 * kWidth == kConvBiasLanes;
+// dW: rows of a (dy) per block for mj rows of b (columns): 4, 2 or 1, within the budget; with db's lanes,
+// also within the 32 registers (MI·MJ sums, 2·MI lanes, MI rows of a and one of b).
+constexpr int dw_rows(int mj, bool db) {
+  const auto fits = [&](int mi) { return mi * mj <= kAcc && (!db || mi * (mj + 3) + 1 <= 32); };
+  return fits(4) ? 4 : fits(2) ? 2 : 1;
+}
+
+// One vector of pixels from p (only `len` of them with PART, the other lanes zero): s[i][j] += a_i·b_j, and
+// with DB l[i][H] += a_i. With pf, the same line of the next item's rows is prefetched.
+template <int MI, int MJ, bool DB, int H, bool PART>
+inline void dw_step(vf (&s)[MI][MJ], vf (&l)[MI][2], const float* const (&ar)[MI], const float* const (&nr)[MI],
+                    bool pf, const float* b, int64_t ldb, int64_t p, int64_t len) {
+  if (pf && (kWidth >= 16 || p % 16 == 0)) {
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) __builtin_prefetch(nr[i] + p, 0, 2);
+  }
+  vf av[MI];
   NODEGRAD_UNROLL
-  for (int i = 0; i < MI; ++i) ar[i] = a + (i < mi ? i : mi - 1) * lda;
-  vf s[MI][MJ];
+  for (int i = 0; i < MI; ++i) av[i] = PART ? vload_part(ar[i] + p, len) : vload(ar[i] + p);
+  NODEGRAD_UNROLL
+  for (int j = 0; j < MJ; ++j) {
+    const vf bv = PART ? vload_part(b + j * ldb + p, len) : in_register(vload(b + j * ldb + p));
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) s[i][j] = vfma(av[i], bv, s[i][j]);
+  }
+  if constexpr (DB) {
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) l[i][H] = vadd(l[i][H], av[i]);
+  }
+}
+
+// MI rows of a (clamped to the last real one, mi) × MJ rows of b; acc rows are mj·V floats apart. With
+// `next`, each line of a read is matched by a prefetch of the same line of next. DB: db's lanes of the
+// real rows too, lanes[i·32 + (p0 + p) mod 32] += a[i·lda + p] (p0 a multiple of 16). The pixel loop runs
+// two vectors a step, l[i][0] holding the half of the lanes that the even vectors add to.
+template <int MI, int MJ, bool DB>
+inline void dw_block(int64_t mi, int64_t mj, int64_t n, const float* a, int64_t lda, const float* b, int64_t ldb,
+                     float* acc, const float* next, float* lanes, int64_t p0) {
+  const float* ar[MI];
+  const float* nr[MI];
+  const bool pf = next != nullptr;
+  NODEGRAD_UNROLL
+  for (int i = 0; i < MI; ++i) {
+    ar[i] = a + (i < mi ? i : mi - 1) * lda;
+    nr[i] = pf ? next + (i < mi ? i : mi - 1) * lda : nullptr;
+  }
+  vf s[MI][MJ], l[MI][2];
   NODEGRAD_UNROLL
   for (int i = 0; i < MI; ++i)
     NODEGRAD_UNROLL
     for (int j = 0; j < MJ; ++j) s[i][j] = vload(acc + (i * mj + j) * kWidth);
-  int64_t p = 0;
-  for (; p + kWidth <= n; p += kWidth) {
-    pf.step();
-    vf av[MI];
+  const int64_t h0 = DB ? p0 / kWidth % 2 : 0;  // the half of the lanes that pixel 0 adds to
+  if constexpr (DB) {
     NODEGRAD_UNROLL
-    for (int i = 0; i < MI; ++i) av[i] = vload(ar[i] + p);
-    NODEGRAD_UNROLL
-    for (int j = 0; j < MJ; ++j) {
-      const vf bv = in_register(vload(b + j * ldb + p));
-      NODEGRAD_UNROLL
-      for (int i = 0; i < MI; ++i) s[i][j] = vfma(av[i], bv, s[i][j]);
+    for (int i = 0; i < MI; ++i) {
+      const float* li = lanes + (i < mi ? i : mi - 1) * kConvBiasLanes;
+      l[i][0] = vload(li + h0 * kWidth);
+      l[i][1] = vload(li + (1 - h0) * kWidth);
     }
   }
-  if (p < n) {  // zeros in the missing lanes of both operands: those lanes add 0·0
-    vf av[MI];
-    NODEGRAD_UNROLL
-    for (int i = 0; i < MI; ++i) av[i] = vload_part(ar[i] + p, n - p);
-    NODEGRAD_UNROLL
-    for (int j = 0; j < MJ; ++j) {
-      const vf bv = vload_part(b + j * ldb + p, n - p);
-      NODEGRAD_UNROLL
-      for (int i = 0; i < MI; ++i) s[i][j] = vfma(av[i], bv, s[i][j]);
-    }
+  int64_t p = 0;
+  for (; p + 2 * kWidth <= n; p += 2 * kWidth) {
+    dw_step<MI, MJ, DB, 0, false>(s, l, ar, nr, pf, b, ldb, p, kWidth);
+    dw_step<MI, MJ, DB, 1, false>(s, l, ar, nr, pf, b, ldb, p + kWidth, kWidth);
+  }
+  // At most one whole vector and a partial one are left: zeros in the partial one's missing lanes of both
+  // operands add 0·0 to the dW sums and 0 to db's (which, from +0, are never −0).
+  if (p + kWidth <= n) {
+    dw_step<MI, MJ, DB, 0, false>(s, l, ar, nr, pf, b, ldb, p, kWidth);
+    p += kWidth;
+    if (p < n) dw_step<MI, MJ, DB, 1, true>(s, l, ar, nr, pf, b, ldb, p, n - p);
+  } else if (p < n) {
+    dw_step<MI, MJ, DB, 0, true>(s, l, ar, nr, pf, b, ldb, p, n - p);
   }
   NODEGRAD_UNROLL
   for (int i = 0; i < MI; ++i)
     NODEGRAD_UNROLL
     for (int j = 0; j < MJ; ++j) vstore(acc + (i * mj + j) * kWidth, s[i][j]);
+  if constexpr (DB) {
+    NODEGRAD_UNROLL
+    for (int i = 0; i < MI; ++i) {
+      if (i >= mi) break;
+      vstore(lanes + i * kConvBiasLanes + h0 * kWidth, l[i][0]);
+      vstore(lanes + i * kConvBiasLanes + (1 - h0) * kWidth, l[i][1]);
+    }
+  }
 }
 
 // Columns j0 .. j0 + MJ of every row block.
-template <int MJ>
+template <int MJ, bool DB>
 inline void dw_columns(int64_t mi, int64_t mj, int64_t j0, int64_t n, const float* a, int64_t lda, const float* b,
-                       int64_t ldb, float* acc, Prefetch& pf) {
-  constexpr int MI = dw_rows(MJ);
+                       int64_t ldb, float* acc, const float* next, float* lanes, int64_t p0) {
+  constexpr int MI = dw_rows(MJ, DB);
   for (int64_t i = 0; i < mi; i += MI) {
-    dw_block<MI, MJ>(mi - i, mj, n, a + i * lda, lda, b + j0 * ldb, ldb, acc + (i * mj + j0) * kWidth, pf);
+    dw_block<MI, MJ, DB>(mi - i, mj, n, a + i * lda, lda, b + j0 * ldb, ldb, acc + (i * mj + j0) * kWidth,
+                         next != nullptr ? next + i * lda : nullptr, DB ? lanes + i * kConvBiasLanes : nullptr, p0);
   }
 }
 
@@ -166,19 +203,23 @@ NODEGRAD_CONV_SMALL_GEMM(NODEGRAD_UKERNEL(conv2d_small_gemm_f32)) {
 }
 
 NODEGRAD_CONV_SMALL_DW(NODEGRAD_UKERNEL(conv2d_small_dw_f32)) {
-  // Column blocks as even as the budget allows; a (dy) streams once per block, b stays in L1.
+  // Column blocks as even as the budget allows; a (dy) streams once per block, b stays in L1. The first
+  // block prefetches next and sums db's lanes as it reads a.
   const int64_t blocks = (mj + kMaxRows - 1) / kMaxRows, width = (mj + blocks - 1) / blocks;
-  // Loop steps: row blocks of the narrowest (most rows per block) column block, times whole vectors.
-  const int64_t steps = blocks * ((mi + dw_rows(kMaxRows) - 1) / dw_rows(kMaxRows)) * (n / kWidth);
-  const int64_t lines = (ahead * 4 + 63) / 64;
-  Prefetch pf{reinterpret_cast<const char*>(next), reinterpret_cast<const char*>(next + ahead),
-              steps > 0 ? (lines + steps - 1) / steps : 0};
   for (int64_t j0 = 0; j0 < mj; j0 += width) {
     const int64_t cols = mj - j0 < width ? mj - j0 : width;
+    const float* nx = j0 == 0 ? next : nullptr;
+    const bool db = kDwSumsDb && j0 == 0 && lanes != nullptr;
     switch (cols) {
-#define NODEGRAD_CASE(r) \
-  case r:                \
-    if constexpr (r <= kMaxRows) dw_columns<r>(mi, mj, j0, n, a, lda, b, ldb, acc, pf); \
+#define NODEGRAD_CASE(r)                                                                      \
+  case r:                                                                                     \
+    if constexpr (r <= kMaxRows) {                                                            \
+      if (db) {                                                                               \
+        if constexpr (kDwSumsDb) dw_columns<r, true>(mi, mj, j0, n, a, lda, b, ldb, acc, nx, lanes, p0); \
+      } else {                                                                                \
+        dw_columns<r, false>(mi, mj, j0, n, a, lda, b, ldb, acc, nx, nullptr, 0);             \
+      }                                                                                       \
+    }                                                                                         \
     break;
       NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
       NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
