@@ -53,11 +53,15 @@ StepPlan plan_steps(runtime::Context& ctx, int64_t batch, int64_t hidden, int64_
   groups = groups < threads ? groups : threads;
   p.groups = groups < 1 ? 1 : groups > 16 ? 16 : groups;
   p.group_rows = ceil_div(batch, p.groups);
-  // Up to 8 unit blocks (enough to balance a few threads in one group), each at least one register tile
-  // wide; row blocks of at most ~128 rows, so a large batch still gives work to every thread when hidden is
-  // small.
-  p.units = round_up(ceil_div(hidden, 8), p.gemm.nr);
+  // Row blocks of at most ~128 rows, so a large batch still gives work to every thread when hidden is small.
+  // A group shared by several threads takes up to 8 unit blocks (enough to balance a few threads); one that
+  // a thread runs alone takes blocks as wide as keep a block's Gh within ~256 KiB (L2): one per step at
+  // moderate sizes, so the gate kernels run long rows and a step's per-block work is done once (measured
+  // faster than 8 blocks whose Gh fits L1). Each at least one register tile wide.
   p.rows = round_up(ceil_div(p.group_rows, ceil_div(p.group_rows, 128)), p.gemm.mr);
+  const bool shared = threads > p.groups;
+  const int64_t blocks = shared ? 8 : ceil_div(p.rows * gates * hidden, int64_t{1} << 16);
+  p.units = round_up(ceil_div(hidden, blocks), p.gemm.nr);
   p.unit_blocks = ceil_div(hidden, p.units);
   p.row_blocks = ceil_div(p.group_rows, p.rows);
   return p;
