@@ -264,6 +264,12 @@ int main() {
         check_backward({2, 7, w, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2}, true, tctx, name);
       }
       check_backward({3, 8, 10, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, tctx, name);  // ceil mode
+      // Average backward in tap-column passes: kernel narrower than the stride (rows and columns no window
+      // reaches), 3×5 windows at stride 1×2, a plane past L1.
+      check_backward({2, 9, 13, 0, 0, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1}, true, tctx, name);
+      check_backward({2, 7, 20, 0, 0, 3, 5, 1, 2, 1, 2, 1, 2, 1, 1}, false, tctx, name);
+      check_backward({2, 7, 20, 0, 0, 3, 5, 1, 2, 1, 2, 1, 2, 1, 1}, true, tctx, name);
+      check_backward({1, 70, 70, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, true, tctx, name);
       check_backward({2, 9, 700, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, tctx, name);
       // Global pooling over planes of 1-67 elements (every vector width's full, two-accumulator and partial
       // steps), tiling windows (2×2/2 and others) and uneven ones.

@@ -89,6 +89,70 @@ void avg_window(const float* plane, const Pool2dShape& s, const Span& r, int64_t
 // Longest output row the tiled backward keeps on the stack.
 constexpr int64_t kMaxTiledRow = 1024;
 
+// row[ox·stride_w − pad_left + kx] += vals[ox] for every window ox whose tap column kx is inside the row.
+void add_tap_column(const Pool2dShape& s, int64_t kx, const float* __restrict vals, float* __restrict row) {
+  const int64_t off = kx - s.pad_left;  // column of window 0's tap
+  const int64_t o0 = off >= 0 ? 0 : (-off + s.stride_w - 1) / s.stride_w;
+  const int64_t o1 = std::min(s.ow, off >= s.w ? 0 : (s.w - 1 - off) / s.stride_w + 1);
+  if (s.stride_w == 1) {
+    for (int64_t ox = o0; ox < o1; ++ox) row[ox + off] += vals[ox];
+  } else {
+    for (int64_t ox = o0; ox < o1; ++ox) row[ox * s.stride_w + off] += vals[ox];
+  }
+}
+
+// Backward of windows that tile the input (kernel = stride): each input element has at most one window, so
+// each dx row is its windows' 0 + g/count values, written once front to back through a column → window map
+// (owner; window ow: none).
+void tiled_plane(const Pool2dShape& s, bool include_pad, bool pair, const int32_t* owner, const float* col_extent,
+                 const float* g, float* plane) {
+  float vals[kMaxTiledRow + 1];
+  vals[s.ow] = 0.0f;
+  for (int64_t iy = 0; iy < s.h; ++iy) {
+    float* row = plane + iy * s.w;
+    const int64_t oy = (iy + s.pad_top) / s.stride_h;
+    if (oy >= s.oh) {
+      std::fill(row, row + s.w, 0.0f);
+      continue;
+    }
+    const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
+    const float* gr = g + oy * s.ow;
+    // The divisor as the scatter computes it: float(row extent · column extent), exact for any real size.
+    const float re = static_cast<float>(r.extent);
+    for (int64_t ox = 0; ox < s.ow; ++ox) vals[ox] = gr[ox] / (re * col_extent[ox]) + 0.0f;
+    if (pair) {  // 2-wide windows from column 0: each value twice (vectorises as an interleave)
+      for (int64_t ox = 0; ox < s.w / 2; ++ox) row[2 * ox] = row[2 * ox + 1] = vals[ox];
+      if (s.w % 2 != 0) row[s.w - 1] = vals[owner[s.w - 1]];
+    } else {
+      for (int64_t ix = 0; ix < s.w; ++ix) row[ix] = vals[owner[ix]];
+    }
+  }
+}
+
+// Backward of any windows: dx = 0 + every window's g/count at each of its real taps, windows in raster order.
+// Adding window by window chains an element's adds through memory (one window's store, the next one's load);
+// instead each window row's values go to each of its input rows in kw passes, one per tap column kx, last to
+// first: a pass touches an element at most once (window ox = (ix + pad_left − kx) / stride_w), and each
+// element still receives its windows in raster order. Rows are zeroed as the windows first reach them.
+void overlapping_plane(const Pool2dShape& s, bool include_pad, const float* col_extent, const float* g,
+                       float* __restrict vals, float* plane) {
+  int64_t zeroed = 0;
+  for (int64_t oy = 0; oy < s.oh; ++oy) {
+    const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
+    if (r.hi > zeroed) {
+      std::fill(plane + zeroed * s.w, plane + r.hi * s.w, 0.0f);
+      zeroed = r.hi;
+    }
+    const float* gr = g + oy * s.ow;
+    const float re = static_cast<float>(r.extent);  // float(r·c) as the scatter's, exact for any real size
+    for (int64_t ox = 0; ox < s.ow; ++ox) vals[ox] = gr[ox] / (re * col_extent[ox]);
+    for (int64_t iy = r.lo; iy < r.hi; ++iy) {
+      for (int64_t kx = s.kw - 1; kx >= 0; --kx) add_tap_column(s, kx, vals, plane + iy * s.w);
+    }
+  }
+  std::fill(plane + zeroed * s.w, plane + s.h * s.w, 0.0f);
+}
+
 }  // namespace
 
 void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool include_pad, const float* x,
@@ -125,8 +189,6 @@ void avg_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, bool in
 
 void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool include_pad, const float* dy,
                              float* dx) noexcept {
-  // Windows that tile the input (kernel = stride) own each input element at most once: each dx row is its
-  // windows' 0 + g/count values, written once front to back through a column → window map (window ow: none).
   const bool tiling = s.kh == s.stride_h && s.kw == s.stride_w && s.ow <= kMaxTiledRow;
   const bool pair = s.kw == 2 && s.pad_left == 0 && s.ow >= s.w / 2;
   // 2×2/2 windows tiling the plane exactly: the ISA's tile kernel, divisor 2·2 either way.
@@ -135,52 +197,23 @@ void avg_pool2d_backward_f32(runtime::Context& ctx, const Pool2dShape& s, bool i
                                   ? pick_backward_2x2(ctx.isa)
                                   : nullptr;
   std::vector<int32_t> owner(tiling ? static_cast<size_t>(s.w) : 0, static_cast<int32_t>(s.ow));
-  std::vector<float> col_extent(tiling ? static_cast<size_t>(s.ow) : 0);
-  for (int64_t ox = 0; tiling && ox < s.ow; ++ox) {
+  std::vector<float> col_extent(static_cast<size_t>(s.ow));
+  for (int64_t ox = 0; ox < s.ow; ++ox) {
     const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
     col_extent[ox] = static_cast<float>(c.extent);
-    for (int64_t ix = c.lo; ix < c.hi; ++ix) owner[ix] = static_cast<int32_t>(ox);
+    for (int64_t ix = c.lo; tiling && ix < c.hi; ++ix) owner[ix] = static_cast<int32_t>(ox);
   }
-  for_plane_blocks(ctx, s.planes, s.h * s.w, [&](int64_t p) {
-    float* plane = dx + p * s.h * s.w;
-    if (tile != nullptr) {
-      tile(s.oh, s.ow, dy + p * s.oh * s.ow, 4.0f, plane);
-      return;
-    }
-    if (tiling) {
-      float vals[kMaxTiledRow + 1];
-      vals[s.ow] = 0.0f;
-      for (int64_t iy = 0; iy < s.h; ++iy) {
-        float* row = plane + iy * s.w;
-        const int64_t oy = (iy + s.pad_top) / s.stride_h;
-        if (oy >= s.oh) {
-          std::fill(row, row + s.w, 0.0f);
-          continue;
-        }
-        const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
-        const float* g = dy + (p * s.oh + oy) * s.ow;
-        // The divisor as the scatter computes it: float(row extent · column extent), exact for any real size.
-        const float re = static_cast<float>(r.extent);
-        for (int64_t ox = 0; ox < s.ow; ++ox) vals[ox] = g[ox] / (re * col_extent[ox]) + 0.0f;
-        if (pair) {  // 2-wide windows from column 0: each value twice (vectorises as an interleave)
-          for (int64_t ox = 0; ox < s.w / 2; ++ox) row[2 * ox] = row[2 * ox + 1] = vals[ox];
-          if (s.w % 2 != 0) row[s.w - 1] = vals[owner[s.w - 1]];
-        } else {
-          for (int64_t ix = 0; ix < s.w; ++ix) row[ix] = vals[owner[ix]];
-        }
-      }
-      return;
-    }
-    std::fill(plane, plane + s.h * s.w, 0.0f);
-    for (int64_t oy = 0; oy < s.oh; ++oy) {
-      const Span r = avg_span(oy, s.stride_h, s.pad_top, s.pad_bottom, s.kh, s.h, include_pad);
-      const float* g = dy + (p * s.oh + oy) * s.ow;
-      for (int64_t ox = 0; ox < s.ow; ++ox) {
-        const Span c = avg_span(ox, s.stride_w, s.pad_left, s.pad_right, s.kw, s.w, include_pad);
-        const float v = g[ox] / static_cast<float>(r.extent * c.extent);
-        for (int64_t iy = r.lo; iy < r.hi; ++iy) {
-          for (int64_t ix = c.lo; ix < c.hi; ++ix) plane[iy * s.w + ix] += v;
-        }
+  for_plane_ranges(ctx, s.planes, s.h * s.w, [&](int64_t p0, int64_t p1) {
+    std::vector<float> vals(tile == nullptr && !tiling ? static_cast<size_t>(s.ow) : 0);
+    for (int64_t p = p0; p < p1; ++p) {
+      float* plane = dx + p * s.h * s.w;
+      const float* g = dy + p * s.oh * s.ow;
+      if (tile != nullptr) {
+        tile(s.oh, s.ow, g, 4.0f, plane);
+      } else if (tiling) {
+        tiled_plane(s, include_pad, pair, owner.data(), col_extent.data(), g, plane);
+      } else {
+        overlapping_plane(s, include_pad, col_extent.data(), g, vals.data(), plane);
       }
     }
   });
