@@ -7,6 +7,7 @@
 
 #include "../../runtime/context.h"
 #include "conv2d.h"
+#include "conv2d_small.h"
 
 namespace nodegrad::kernels::conv_detail {
 
@@ -72,7 +73,7 @@ runtime::Status conv2d_weight_shifted_f32(runtime::Context& ctx, const Conv2dSha
 
 // The small-reduction path (conv2d_small.cc): K = C/groups·KH·KW up to kSmallMaxK (LeNet's conv2, 7×7
 // stems), any geometry but 1×1 stride 1 (which needs no unfolding at all).
-constexpr int64_t kSmallMaxK = 160;
+constexpr int64_t kSmallMaxK = kConvSmallMaxK;
 bool conv2d_small_applies(const Conv2dShape& s) noexcept;
 runtime::Status conv2d_small_forward_f32(runtime::Context& ctx, const Conv2dShape& s, const float* x,
                                          const float* weight, const float* bias, float* y) noexcept;

@@ -11,6 +11,8 @@
 
 namespace nodegrad::kernels {
 
+// The path's bound on the reduction K = C/groups·KH·KW (so KW ≤ 160 too).
+constexpr int64_t kConvSmallMaxK = 160;
 // Register budget (accumulator vectors) of each ISA's tiles: 12 with 16 vector registers, 24 with 32.
 constexpr int kConvSmallAccScalar = 12, kConvSmallAccAvx2 = 12, kConvSmallAccAvx512 = 24, kConvSmallAccNeon = 24;
 // The most rows of one gemm panel, and of one dW block of b rows: half the budget (two vectors per row).

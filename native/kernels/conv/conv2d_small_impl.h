@@ -286,12 +286,21 @@ NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_add_runs_f32)) {
 }
 
 NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
-  for (int64_t ci = 0; ci < f.cg; ++ci) {
-    const float* zc = z + ci * f.kh * f.kw * ldz;
-    for (int64_t iy = 0; iy < f.h; ++iy) {
-      float* row = dx + (ci * f.h + iy) * f.w;
-      for (int64_t c0 = 0; c0 < f.w; c0 += kWidth) {
-        const int64_t len = f.w - c0 < kWidth ? f.w - c0 : kWidth;
+  // Per vector of a row and tap column kx, the lanes whose output column lies in [0, ow): the same for every
+  // row and tap row, so computed once per vector (all lanes, some, or none).
+  vm lanes[kConvSmallMaxK];
+  unsigned char use[kConvSmallMaxK];  // 0: no lane, 1: some, 2: all
+  for (int64_t c0 = 0; c0 < f.w; c0 += kWidth) {
+    const int64_t len = f.w - c0 < kWidth ? f.w - c0 : kWidth;
+    for (int64_t kx = 0; kx < f.kw; ++kx) {
+      const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;  // lanes [lo, hi) of the vector
+      const int64_t from = lo > 0 ? lo : 0, to = hi < len ? hi : len;
+      use[kx] = from >= to ? 0 : from == 0 && to == kWidth ? 2 : 1;
+      lanes[kx] = vmand(vmnot(vtail_mask(from)), vtail_mask(to));
+    }
+    for (int64_t ci = 0; ci < f.cg; ++ci) {
+      const float* zc = z + ci * f.kh * f.kw * ldz;
+      for (int64_t iy = 0; iy < f.h; ++iy) {
         vf acc = vzero();
         for (int64_t ky = 0; ky < f.kh; ++ky) {
           const int64_t t = iy + f.pt - ky * f.dh;
@@ -300,17 +309,16 @@ NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
           if (oy < 0 || oy >= f.oh) continue;
           const float* zr = zc + ky * f.kw * ldz + oy * f.ow + c0 + f.pl;
           for (int64_t kx = 0; kx < f.kw; ++kx) {
-            // Lanes [lo, hi) have their output column inside [0, ow).
-            const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;
-            if (hi <= 0 || lo >= len) continue;
-            const vm m = vmand(vmnot(vtail_mask(lo > 0 ? lo : 0)), vtail_mask(hi < len ? hi : len));
-            acc = vadd(acc, vselect(m, vload(zr + kx * (ldz - f.dw)), vzero()));
+            if (use[kx] == 0) continue;
+            const vf v = vload(zr + kx * (ldz - f.dw));
+            acc = vadd(acc, use[kx] == 2 ? v : vselect(lanes[kx], v, vzero()));
           }
         }
+        float* out = dx + (ci * f.h + iy) * f.w + c0;
         if (len == kWidth) {
-          vstore(row + c0, acc);
+          vstore(out, acc);
         } else {
-          vstore_part(row + c0, acc, len);
+          vstore_part(out, acc, len);
         }
       }
     }
