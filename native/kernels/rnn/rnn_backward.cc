@@ -9,7 +9,8 @@
 // n gate (dAh_n = dA_n * r, the reset product), which GRU keeps in a buffer of its own (dAhn, step order).
 // So the rows whose dAx = dAh (every gate, or GRU's r and z) get both weight gradients from one GEMM
 // dAxᵀ · [X | H_prev] ([N, I + H], rows in x's order): dAx is packed once instead of twice and the wider
-// product runs closer to peak. GRU's n gate adds dAx_nᵀ · X and dAhnᵀ · H_prev.
+// product runs closer to peak (where those rows outnumber I + H; else two GEMMs, which skip the copy of
+// [X | H_prev]). GRU's n gate adds dAx_nᵀ · X and dAhnᵀ · H_prev.
 #include "rnn_driver.h"
 
 namespace nodegrad::kernels {
@@ -173,18 +174,23 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     return most <= 1.1 * total / threads;
   };
   const int threads = plan.parallel && !runtime::ThreadPool::in_parallel_region() ? ctx.pool.num_threads() : 1;
+  // One GEMM over [X | H_prev] packs dAx once but first copies [X | H_prev] (N x cols) out of X and hs; split,
+  // the two GEMMs read X and H_prev in place and each pack dAx (N x rows). Split is the lighter of the two
+  // when dAx's rows are no more than [X | H_prev]'s columns (RNN: H against I + H); the other arrangement is
+  // the fallback when only it balances across the threads.
+  const bool prefer_split = both && rows <= cols;
   Job jobs[7];
   double work[7];
-  int count = jobs_for(false, jobs, work);
+  int count = jobs_for(prefer_split, jobs, work);
   bool side_by_side = threads > 1 && threads <= 16 && balanced(work, count, threads);
   if (threads > 1 && threads <= 16 && !side_by_side && both) {
-    Job split_jobs[7];
-    double split_work[7];
-    const int split_count = jobs_for(true, split_jobs, split_work);
-    if (balanced(split_work, split_count, threads)) {
+    Job other_jobs[7];
+    double other_work[7];
+    const int other_count = jobs_for(!prefer_split, other_jobs, other_work);
+    if (balanced(other_work, other_count, threads)) {
       side_by_side = true;
-      count = split_count;
-      for (int i = 0; i < count; ++i) jobs[i] = split_jobs[i];
+      count = other_count;
+      for (int i = 0; i < count; ++i) jobs[i] = other_jobs[i];
     }
   }
   const bool inner_parallel = plan.parallel && !side_by_side;  // run_tasks inside a job
