@@ -226,6 +226,12 @@ int main() {
       }
     }
     check({2, 14, 14, 8, 8, 3, 3, 2, 2, 1, 1, 2, 2, 1, 1}, ctx, name);
+    // Planes up to 16 wide (AVX-512: one vector per row, tap columns clamped to the row): stride 3, rows of
+    // exactly 16 outputs, a 16-wide kernel, 2×2/1.
+    check({2, 7, 14, 0, 0, 3, 3, 2, 3, 1, 1, 1, 1, 1, 1}, ctx, name);
+    check({1, 5, 16, 0, 0, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, ctx, name);
+    check({1, 4, 16, 0, 0, 2, 16, 1, 1, 0, 7, 0, 8, 1, 1}, ctx, name);
+    check({3, 6, 7, 0, 0, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1}, ctx, name);
     check({1, 5, 112, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, ctx, name);
     check({1, 5, 1000, 0, 0, 3, 2, 1, 2, 1, 1, 1, 1, 2, 1}, ctx, name);
     check_avg_forward({2, 5, 1000, 0, 0, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, true, ctx, name);

@@ -1,6 +1,6 @@
 // Max pooling forward (value and argmax) and backward (scatter to the argmax); semantics in pool2d.h.
-// With dilation 1 on AVX2/AVX-512, whole planes go to the separable plane kernel (row maxima shared by
-// vertically overlapping windows); otherwise interior runs of each output row go to the ISA's micro-kernel,
+// With dilation 1 on AVX2/AVX-512, whole planes go to a separable plane kernel (row maxima shared by
+// vertically overlapping windows; on AVX-512 planes up to 16 wide take one vector per row); otherwise interior runs of each output row go to the ISA's micro-kernel,
 // border windows to the clipped scalar loop.
 #include <algorithm>
 #include <vector>
@@ -58,19 +58,23 @@ MaxRun pick(runtime::Isa isa, int64_t stride_w) {
 
 using MaxPlane = NODEGRAD_MAX_POOL_PLANE((*));
 
-// The separable plane kernel, for dilation 1, sw ≤ 2, at least 4 interior columns and every window holding an
-// input element (the binding's pad ≤ k/2 and ceil-mode rule give that); 2×2/2 keeps its paired run.
+// The separable plane kernels, for dilation 1 with every window holding an input element (the binding's
+// pad ≤ k/2 and ceil-mode rule give that): on AVX-512 the one-vector-per-row one for planes up to 16 wide,
+// else the row-run one for sw ≤ 2 and at least 4 interior columns. 2×2/2 keeps its paired run.
 MaxPlane pick_plane(runtime::Isa isa, const Pool2dShape& s, const Interior& in) {
-  const bool fits = s.dilation_h == 1 && s.dilation_w == 1 && s.stride_w <= 2 && in.end - in.begin >= 4 &&
-                    s.pad_top < s.kh && s.pad_left < s.kw && (s.oh - 1) * s.stride_h - s.pad_top < s.h &&
-                    (s.ow - 1) * s.stride_w - s.pad_left < s.w && !(s.kh == 2 && s.kw == 2 && s.stride_w == 2);
+  const bool fits = s.dilation_h == 1 && s.dilation_w == 1 && s.pad_top < s.kh && s.pad_left < s.kw &&
+                    (s.oh - 1) * s.stride_h - s.pad_top < s.h && (s.ow - 1) * s.stride_w - s.pad_left < s.w &&
+                    !(s.kh == 2 && s.kw == 2 && s.stride_w == 2);
   if (!fits) return nullptr;
+  const bool runs = s.stride_w <= 2 && in.end - in.begin >= 4;
   switch (isa) {
 #if defined(NODEGRAD_HAVE_AVX512)
-    case runtime::Isa::avx512: return max_pool2d_plane_f32__avx512;
+    case runtime::Isa::avx512:
+      if (s.w <= 16 && s.ow <= 16 && s.kw <= 16) return max_pool2d_small_plane_f32__avx512;
+      return runs ? max_pool2d_plane_f32__avx512 : nullptr;
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
-    case runtime::Isa::avx2: return max_pool2d_plane_f32__avx2;
+    case runtime::Isa::avx2: return runs ? max_pool2d_plane_f32__avx2 : nullptr;
 #endif
     default: return nullptr;
   }
@@ -120,7 +124,7 @@ void max_pool2d_forward_f32(runtime::Context& ctx, const Pool2dShape& s, const f
   const Interior in = interior(s.ow, s.stride_w, s.pad_left, s.kw, s.dilation_w, s.w);
   if (const MaxPlane plane = pick_plane(ctx.isa, s, in)) {
     for_plane_ranges(ctx, s.planes, s.h * s.w, [&](int64_t p0, int64_t p1) {
-      std::vector<float> ring(static_cast<size_t>(s.kh * s.ow));
+      std::vector<float> ring(static_cast<size_t>(s.kh * std::max<int64_t>(s.ow, 16)));  // small planes: rows of 16
       std::vector<int32_t> ring_idx(ring.size());
       std::vector<int64_t> ring_row(static_cast<size_t>(s.kh));
       MaxPlaneRun k{nullptr, s.h, s.w, s.oh, s.ow, s.kh, s.kw, s.stride_h, s.stride_w, s.pad_top, s.pad_left,

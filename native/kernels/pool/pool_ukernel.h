@@ -38,6 +38,11 @@ struct MaxPlaneRun {
   int64_t* ring_row;   // kh: the input row each slot holds
 };
 #define NODEGRAD_MAX_POOL_PLANE(name) void name(const MaxPlaneRun& run, float* y, int32_t* idx) noexcept
+// The same for planes with w, ow, kw ≤ 16 (any sw; in_begin, in_end unused; ring rows 16 wide): one vector
+// per row holds every output column, border ones included. A tap column outside the row is clamped to
+// [0, w): for a window with leading padding that repeats its first real tap right before it, with trailing
+// padding its last real tap right after it, and a repeat next to itself never changes the scan's pick.
+// AVX-512 only: max_pool2d_small_plane_f32__avx512.
 // y = (Σ taps) / divisor, summed from 0 in tap order.
 #define NODEGRAD_AVG_POOL_RUN(name) void name(const PoolRun& run, float divisor, float* y) noexcept
 // dx = dy[o] + 0 at window o's index, 0 elsewhere. Returns false (with part of dx written) as soon as an index
@@ -67,6 +72,7 @@ NODEGRAD_PLANE_MEANS(plane_means_f32__avx2);
 #if defined(NODEGRAD_HAVE_AVX512)
 NODEGRAD_MAX_POOL_RUN(max_pool2d_run_f32__avx512);
 NODEGRAD_MAX_POOL_PLANE(max_pool2d_plane_f32__avx512);
+NODEGRAD_MAX_POOL_PLANE(max_pool2d_small_plane_f32__avx512);
 NODEGRAD_AVG_POOL_RUN(avg_pool2d_run_f32__avx512);
 NODEGRAD_MAX_POOL_BACKWARD_2X2(max_pool2d_backward_2x2s2_f32__avx512);
 NODEGRAD_AVG_POOL_BACKWARD_2X2(avg_pool2d_backward_2x2s2_f32__avx512);
