@@ -285,23 +285,37 @@ NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_add_runs_f32)) {
   }
 }
 
+// Which lanes of the row vector from column c0 (len lanes) tap column kx adds to, for every kx: those whose
+// output column lies in [0, ow); the same for every row and tap row. use: 0 none, 1 some, 2 all.
+inline void fold_lanes(const ConvFold& f, int64_t c0, int64_t len, vm* lanes, unsigned char* use) {
+  for (int64_t kx = 0; kx < f.kw; ++kx) {
+    const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;  // lanes [lo, hi) of the vector
+    const int64_t from = lo > 0 ? lo : 0, to = hi < len ? hi : len;
+    use[kx] = from >= to ? 0 : from == 0 && to == kWidth ? 2 : 1;
+    lanes[kx] = vmand(vmnot(vtail_mask(from)), vtail_mask(to));
+  }
+}
+
+inline vf fold_add(vf acc, unsigned char use, vm lanes, const float* z) {
+  if (use == 0) return acc;
+  const vf v = vload(z);
+  return vadd(acc, use == 2 ? v : vselect(lanes, v, vzero()));
+}
+
 NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
-  // Per vector of a row and tap column kx, the lanes whose output column lies in [0, ow): the same for every
-  // row and tap row, so computed once per vector (all lanes, some, or none).
-  vm lanes[kConvSmallMaxK];
-  unsigned char use[kConvSmallMaxK];  // 0: no lane, 1: some, 2: all
-  for (int64_t c0 = 0; c0 < f.w; c0 += kWidth) {
-    const int64_t len = f.w - c0 < kWidth ? f.w - c0 : kWidth;
-    for (int64_t kx = 0; kx < f.kw; ++kx) {
-      const int64_t lo = kx * f.dw - f.pl - c0, hi = lo + f.ow;  // lanes [lo, hi) of the vector
-      const int64_t from = lo > 0 ? lo : 0, to = hi < len ? hi : len;
-      use[kx] = from >= to ? 0 : from == 0 && to == kWidth ? 2 : 1;
-      lanes[kx] = vmand(vmnot(vtail_mask(from)), vtail_mask(to));
-    }
+  // Two vectors of a row at a time (columns c0 and c0 + V), so that two chains of adds are in flight; each
+  // vector still adds its taps in order.
+  vm lanes[2][kConvSmallMaxK];
+  unsigned char use[2][kConvSmallMaxK];
+  for (int64_t c0 = 0; c0 < f.w; c0 += 2 * kWidth) {
+    const int64_t len0 = f.w - c0 < kWidth ? f.w - c0 : kWidth;
+    const int64_t len1 = f.w - c0 - kWidth < 0 ? 0 : f.w - c0 - kWidth < kWidth ? f.w - c0 - kWidth : kWidth;
+    fold_lanes(f, c0, len0, lanes[0], use[0]);
+    fold_lanes(f, c0 + kWidth, len1, lanes[1], use[1]);  // with len1 = 0, no lane
     for (int64_t ci = 0; ci < f.cg; ++ci) {
       const float* zc = z + ci * f.kh * f.kw * ldz;
       for (int64_t iy = 0; iy < f.h; ++iy) {
-        vf acc = vzero();
+        vf acc0 = vzero(), acc1 = vzero();
         for (int64_t ky = 0; ky < f.kh; ++ky) {
           const int64_t t = iy + f.pt - ky * f.dh;
           if (t < 0) break;  // and for every later ky
@@ -309,16 +323,21 @@ NODEGRAD_CONV_FOLD(NODEGRAD_UKERNEL(conv2d_fold_f32)) {
           if (oy < 0 || oy >= f.oh) continue;
           const float* zr = zc + ky * f.kw * ldz + oy * f.ow + c0 + f.pl;
           for (int64_t kx = 0; kx < f.kw; ++kx) {
-            if (use[kx] == 0) continue;
-            const vf v = vload(zr + kx * (ldz - f.dw));
-            acc = vadd(acc, use[kx] == 2 ? v : vselect(lanes[kx], v, vzero()));
+            const float* zk = zr + kx * (ldz - f.dw);
+            acc0 = fold_add(acc0, use[0][kx], lanes[0][kx], zk);
+            acc1 = fold_add(acc1, use[1][kx], lanes[1][kx], zk + kWidth);
           }
         }
         float* out = dx + (ci * f.h + iy) * f.w + c0;
-        if (len == kWidth) {
-          vstore(out, acc);
+        if (len0 == kWidth) {
+          vstore(out, acc0);
         } else {
-          vstore_part(out, acc, len);
+          vstore_part(out, acc0, len0);
+        }
+        if (len1 == kWidth) {
+          vstore(out + kWidth, acc1);
+        } else if (len1 > 0) {
+          vstore_part(out + kWidth, acc1, len1);
         }
       }
     }
