@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- pool`: max and average pooling 2×2 stride 2 on N=64, C=64, 28×28 (the issue's shape) and
- * on small 14×14 planes (N=64, C=512), max 3×3 stride 2 padding 1 on the ResNet stem's 64×112×112 (N=8), and
- * global average pooling on N=64, C=512, 7×7; forward and forward + backward, native at threads 1 and all vs
+ * on small 14×14 planes (N=64, C=512), max 3×3 stride 2 padding 1 on the ResNet stem's 64×112×112 (N=8) and in
+ * ceil mode on 14×14 planes, average 3×3 stride 1 padding 1 on 28×28, and global average pooling on N=64,
+ * C=512, 7×7; forward and forward + backward, native at threads 1 and all vs
  * the JS twin, in GB/s of compulsory traffic (bytes read + written: x, y and int32 indices forward; dy,
  * indices and dx backward). A copy (TypedArray.set,
  * i.e. memmove) and a triad (native a = b + 3·c) on 64 MiB arrays in the same run give one core's memory
@@ -12,22 +13,27 @@ import { cpuInfo, jsKernels, nativeKernels } from '../../lib/backend/index.js';
 import type { Kernels } from '../../lib/backend/index.js';
 import { fmt, timeit, withThreads, type BenchOptions, type Reporter, type Row, type Suite } from '../harness.js';
 
-interface Shape { n: number; c: number; h: number; w: number; k: number; s: number; p: number }
+interface Shape { n: number; c: number; h: number; w: number; k: number; s: number; p: number; ceil?: boolean }
 
-const outSize = (size: number, g: Shape) => Math.floor((size + 2 * g.p - g.k) / g.s) + 1;
+/** PyTorch's output size, ceil mode's last window starting inside the input or its leading padding. */
+function outSize(size: number, g: Shape): number {
+  const o = (g.ceil ? Math.ceil : Math.floor)((size + 2 * g.p - g.k) / g.s) + 1;
+  return g.ceil && (o - 1) * g.s >= size + g.p ? o - 1 : o;
+}
 
 /** [name, run, bytes read + written] for max and average pooling on one shape. */
-function poolCases(k: Kernels, label: string, g: Shape, avg: boolean): [string, () => void, number][] {
+function poolCases(k: Kernels, label: string, g: Shape, avg: boolean | 'only'): [string, () => void, number][] {
   const X = g.n * g.c * g.h * g.w, Y = g.n * g.c * outSize(g.h, g) * outSize(g.w, g);
   const x = new Float32Array(X).map((_, i) => Math.sin(i)), dy = new Float32Array(Y).fill(1);
   const y = new Float32Array(Y), dx = new Float32Array(X), idx = new Int32Array(Y);
+  const ceil = g.ceil ?? false;
   const geom = [g.n, g.c, g.h, g.w, g.k, g.k, g.s, g.s, g.p, g.p, g.p, g.p] as const;
-  const maxF = () => k.maxPool2dForward(...geom, 1, 1, false, x, y, idx);
-  const maxB = () => k.maxPool2dBackward(...geom, 1, 1, false, dy, idx, dx);
-  const avgF = () => k.avgPool2dForward(...geom, false, true, x, y);
-  const avgB = () => k.avgPool2dBackward(...geom, false, true, dy, dx);
+  const maxF = () => k.maxPool2dForward(...geom, 1, 1, ceil, x, y, idx);
+  const maxB = () => k.maxPool2dBackward(...geom, 1, 1, ceil, dy, idx, dx);
+  const avgF = () => k.avgPool2dForward(...geom, ceil, true, x, y);
+  const avgB = () => k.avgPool2dBackward(...geom, ceil, true, dy, dx);
   maxF();
-  const out: [string, () => void, number][] = [
+  const out: [string, () => void, number][] = avg === 'only' ? [] : [
     [`max ${label} fwd`, maxF, 4 * (X + 2 * Y)],
     [`max ${label} fwd+bwd`, () => (maxF(), maxB()), 4 * (X + 2 * Y) + 4 * (2 * Y + X)],
   ];
@@ -53,6 +59,10 @@ function cases(k: Kernels): [string, () => void, number][] {
     ...poolCases(k, '3x3/2 p1 8x64x112x112', { n: 8, c: 64, h: 112, w: 112, k: 3, s: 2, p: 1 }, false),
     // Small planes: rows of 7 outputs.
     ...poolCases(k, '2x2/2 64x512x14x14', { n: 64, c: 512, h: 14, w: 14, k: 2, s: 2, p: 0 }, true),
+    // GoogLeNet's overlapping 3×3/2 ceil-mode pool on small planes (14×14 → 8×8, the last window one column).
+    ...poolCases(k, '3x3/2 p1 ceil 64x512x14x14', { n: 64, c: 512, h: 14, w: 14, k: 3, s: 2, p: 1, ceil: true }, false),
+    // Inception's 3×3/1 pad 1 average pool: every element in nine windows.
+    ...poolCases(k, '3x3/1 p1 64x64x28x28', { n: 64, c: 64, h: 28, w: 28, k: 3, s: 1, p: 1 }, 'only'),
     ...globalAvgCases(k, 64, 512, 7, 7),
   ];
 }
