@@ -2,11 +2,11 @@
  * `npm run bench -- pool`: max and average pooling 2×2 stride 2 on N=64, C=64, 28×28 (the issue's shape) and
  * on small 14×14 planes (N=64, C=512), max 3×3 stride 2 padding 1 on the ResNet stem's 64×112×112 (N=8) and in
  * ceil mode on 14×14 planes, average 3×3 stride 1 padding 1 on 28×28, and global average pooling on N=64,
- * C=512, 7×7; forward and forward + backward, native at threads 1 and all vs
- * the JS twin, in GB/s of compulsory traffic (bytes read + written: x, y and int32 indices forward; dy,
- * indices and dx backward). A copy (TypedArray.set,
- * i.e. memmove) and a triad (native a = b + 3·c) on 64 MiB arrays in the same run give one core's memory
- * bandwidth, the bound pooling is measured against (from medians, and from each case's fastest sample).
+ * C=512, 7×7; forward and forward + backward, native at threads 1 and all vs the JS twin, in GB/s of
+ * compulsory traffic (bytes read + written: x, y and int32 indices forward; dy, indices and dx backward). A
+ * copy (TypedArray.set, i.e. memmove) and a triad (native a = b + 3·c) on 64 MiB arrays in the same run give
+ * one core's memory bandwidth, the bound pooling is measured against (from medians, and from each case's
+ * fastest sample).
  */
 import { BinaryOp } from '../../lib/backend/kernels/elementwise.js';
 import { cpuInfo, jsKernels, nativeKernels } from '../../lib/backend/index.js';

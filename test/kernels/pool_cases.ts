@@ -96,7 +96,6 @@ export function checkAvg(p: PoolCase, x: Float32Array, dy: Float32Array): string
   return null;
 }
 
-/** One grid case: max (random and exact dy) and average pooling; invalid geometry must throw RangeError. */
 /**
  * Max-pool backward, native vs the twin bitwise, with the forward's indices changed by `edit` into ones the
  * fast paths must hand to the general scatter.
@@ -113,6 +112,7 @@ function checkEditedIndices(p: PoolCase, x: Float32Array, dy: Float32Array, edit
   return b ? `${describePool(p)} edited indices: max dx: ${b}` : null;
 }
 
+/** One grid case: max (random and exact dy) and average pooling; invalid geometry must throw RangeError. */
 export function checkPoolCase(p: PoolCase, seed: number): string | null {
   const r = new Rng(seed);
   let sMax;

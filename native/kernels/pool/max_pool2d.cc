@@ -1,7 +1,7 @@
 // Max pooling forward (value and argmax) and backward (scatter to the argmax); semantics in pool2d.h.
 // With dilation 1 on AVX2/AVX-512, whole planes go to a separable plane kernel (row maxima shared by
-// vertically overlapping windows; on AVX-512 planes up to 16 wide take one vector per row); otherwise interior runs of each output row go to the ISA's micro-kernel,
-// border windows to the clipped scalar loop.
+// vertically overlapping windows; on AVX-512 planes up to 16 wide take one vector per row); otherwise
+// interior runs of each output row go to the ISA's micro-kernel, border windows to the clipped scalar loop.
 #include <algorithm>
 #include <vector>
 

@@ -32,7 +32,9 @@ NODEGRAD_MAX_POOL_PLANE(max_pool2d_small_plane_f32__avx512) {
   const __m512i zero = _mm512_setzero_si512(), last_col = V::set1i(k.w - 1);
   const int64_t size = k.h * k.w, out_size = k.oh * k.ow;
   // Zero-masking forms: GCC 12 warns on the undefined pass-through of the plain ones (as in the vocabulary).
-  const auto clamp = [&](__m512i c) { return _mm512_maskz_min_epi32(0xFFFF, _mm512_maskz_max_epi32(0xFFFF, c, zero), last_col); };
+  const auto clamp = [&](__m512i c) {
+    return _mm512_maskz_min_epi32(0xFFFF, _mm512_maskz_max_epi32(0xFFFF, c, zero), last_col);
+  };
   const auto tap = [](__m512i c, __m512 x) { return _mm512_maskz_permutexvar_ps(0xFFFF, c, x); };
   for (int64_t slot = 0; slot < k.kh; ++slot) k.ring_row[slot] = -1;
   for (int64_t oy = 0; oy < k.oh; ++oy) {
@@ -43,7 +45,8 @@ NODEGRAD_MAX_POOL_PLANE(max_pool2d_small_plane_f32__avx512) {
       if (k.ring_row[slot] == iy) continue;
       const float* row = k.plane + iy * k.w;
       // The whole row in one register; reading on into the next row is harmless, past the plane is not.
-      const __m512 x = iy * k.w + 16 <= size ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(V::first(static_cast<int>(k.w)), row);
+      const __m512 x = iy * k.w + 16 <= size ? _mm512_loadu_ps(row)
+                                             : _mm512_maskz_loadu_ps(V::first(static_cast<int>(k.w)), row);
       const __m512i at = V::set1i(iy * k.w);
       __m512i col = clamp(first_col);
       __m512 m = tap(col, x);
