@@ -47,6 +47,35 @@ export function timeit(fn: () => void, budgetMs = 1000, minSamples = 5, maxSampl
     fn();
     times.push(performance.now() - t0);
   }
+  return summarize(times);
+}
+
+/**
+ * Times fn() and a short reference() alternately (one fn sample, then `refSamples` reference samples, until
+ * `budgetMs` is spent and fn has at least `minSamples`), so both see the same machine: on a shared host the
+ * clock and the other tenants drift over seconds, and a yardstick timed once, minutes apart from the case,
+ * moves a ratio by several points either way.
+ */
+export function timeitAgainst(fn: () => void, reference: () => void, budgetMs = 1000, minSamples = 5, refSamples = 4): { fn: Timing; reference: Timing } {
+  fn();
+  reference();
+  const fnTimes: number[] = [], refTimes: number[] = [];
+  const start = performance.now();
+  while (fnTimes.length < 200 && (fnTimes.length < minSamples || performance.now() - start < budgetMs)) {
+    let t0 = performance.now();
+    fn();
+    fnTimes.push(performance.now() - t0);
+    for (let i = 0; i < refSamples; i++) {
+      t0 = performance.now();
+      reference();
+      refTimes.push(performance.now() - t0);
+    }
+  }
+  return { fn: summarize(fnTimes), reference: summarize(refTimes) };
+}
+
+/** Median, min and max of samples (sorts them in place). */
+export function summarize(times: number[]): Timing {
   times.sort((a, b) => a - b);
   return { median: times[times.length >> 1], min: times[0], max: times[times.length - 1], samples: times.length };
 }
