@@ -10,7 +10,8 @@ import { cpuInfo, jsKernels, nativeKernels, setNumThreads, type Kernels } from '
 import { runChild } from '../helpers/child.js';
 import { closeMismatch } from '../helpers/close.js';
 import { Rng, testSeed } from '../helpers/rng.js';
-import { gates, grid, makeInputs, runCases } from './rnn_grid.js';
+import type { RnnMode } from '../../lib/backend/kernels/rnn.js';
+import { gates, grid, makeInputs, runCases, type GridCase } from './rnn_grid.js';
 
 const full = process.env.NODEGRAD_FULL === '1';
 const short = grid(full ? [1, 2, 5] : [1, 5], testSeed(10));
@@ -26,6 +27,21 @@ describe.skipIf(!nativeKernels)('rnn native vs JS float64', () => {
     it(`T5 grid, T = 50 (${long.length} cases), ${threads} thread(s)`, () => {
       setNumThreads(threads);
       expect(runCases(long)).toEqual([]);
+    });
+  }
+
+  // The T5 grid's shapes fit in one register tile; these span several row tiles (14 or 6 rows) and column
+  // panels (32 or 16 units), with partial ones on both sides, an input width crossing the packed operand's
+  // x/h boundary off a vector edge, and a batch that splits into row groups at 2 threads.
+  const wide: GridCase[] = (['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as RnnMode[]).flatMap((mode, m) =>
+    [[29, 37, 45], [40, 1, 70], [3, 130, 33]].map(([B, I, H], k) => ({
+      mode, T: 4, B, I, H, batchFirst: k === 1, reverse: (m + k) % 2 === 1, zeroState: k === 2,
+      scale: k === 0 ? 30 : 1.5, seed: testSeed(30) + 3 * m + k,
+    })));
+  for (const threads of [1, 2]) {
+    it(`several register tiles and panels per step, ${threads} thread(s)`, () => {
+      setNumThreads(threads);
+      expect(runCases(wide)).toEqual([]);
     });
   }
 

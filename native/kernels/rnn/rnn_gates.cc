@@ -10,11 +10,15 @@ namespace nodegrad::kernels {
 namespace {
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 inline float relu(float x) { return x > 0.0f ? x : (x == x ? 0.0f : x); }  // NaN stays NaN
+// Pre-activation of unit j (offset into the gate rows): (gx + bx) + (gh + bh), or gh + bh when gx is null.
+inline float preact(const RnnGateRow& r, int64_t j) {
+  return r.gx == nullptr ? r.gh[j] + r.bh[j] : (r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]);
+}
 }  // namespace
 
 void rnn_gates_tanh_f32__scalar(const RnnGateRow& r) noexcept {
   for (int64_t j = 0; j < r.n; ++j) {
-    const float h = std::tanh((r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]));
+    const float h = std::tanh(preact(r, j));
     r.h[j] = h;
     r.y[j] = h;
   }
@@ -22,7 +26,7 @@ void rnn_gates_tanh_f32__scalar(const RnnGateRow& r) noexcept {
 
 void rnn_gates_relu_f32__scalar(const RnnGateRow& r) noexcept {
   for (int64_t j = 0; j < r.n; ++j) {
-    const float h = relu((r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]));
+    const float h = relu(preact(r, j));
     r.h[j] = h;
     r.y[j] = h;
   }
@@ -31,10 +35,10 @@ void rnn_gates_relu_f32__scalar(const RnnGateRow& r) noexcept {
 void lstm_gates_f32__scalar(const RnnGateRow& r) noexcept {
   const int64_t s = r.stride;
   for (int64_t j = 0; j < r.n; ++j) {
-    const float i = sigmoid((r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]));
-    const float f = sigmoid((r.gx[s + j] + r.bx[s + j]) + (r.gh[s + j] + r.bh[s + j]));
-    const float g = std::tanh((r.gx[2 * s + j] + r.bx[2 * s + j]) + (r.gh[2 * s + j] + r.bh[2 * s + j]));
-    const float o = sigmoid((r.gx[3 * s + j] + r.bx[3 * s + j]) + (r.gh[3 * s + j] + r.bh[3 * s + j]));
+    const float i = sigmoid(preact(r, j));
+    const float f = sigmoid(preact(r, s + j));
+    const float g = std::tanh(preact(r, 2 * s + j));
+    const float o = sigmoid(preact(r, 3 * s + j));
     const float c = f * r.c_prev[j] + i * g;
     const float h = o * std::tanh(c);
     r.gates[j] = i;

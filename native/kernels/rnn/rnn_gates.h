@@ -4,6 +4,8 @@
 //   rnn:  h = act(a), a = gx + bx + gh + bh
 //   lstm: i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g); c = f*c_prev + i*g; h = o*tanh(c)
 //   gru:  r, z = sigmoid(a_r, a_z); hn = gh_n + bh_n; n = tanh(gx_n + bx_n + r*hn); h = n + z*(h_prev - n)
+// With gx null, gh holds the whole product (x and h sides in one sum) and bh both biases' sum: a = gh + bh
+// (RNN and LSTM only; GRU's n gate needs the two sides apart).
 // Plain structs and declarations only, so the ISA files may include this header.
 #pragma once
 
@@ -14,7 +16,7 @@ namespace nodegrad::kernels {
 struct RnnGateRow {
   int64_t n;       // units in the block
   int64_t stride;  // H
-  const float* gx;  // input projection row, without bias
+  const float* gx;  // input projection row, without bias; null: gh is the whole product, bh both biases
   const float* gh;  // hidden projection row, without bias
   const float* bx;  // input bias (zeros when absent)
   const float* bh;  // hidden bias (zeros when absent)

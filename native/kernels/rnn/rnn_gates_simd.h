@@ -29,34 +29,42 @@ inline void for_blocks(int64_t n, Body body) {
   if (j < n) body(Lanes<false>{}, j, n - j);
 }
 
-// Gate k's pre-activation (gx + bx) + (gh + bh), in the scalar kernels' order.
-template <typename L>
+// Gate k's pre-activation (gx + bx) + (gh + bh), in the scalar kernels' order; kFused: gh + bh (gx null).
+template <bool kFused, typename L>
 inline vf preact(L, const RnnGateRow& r, int64_t o, int64_t m) {
-  return vadd(vadd(L::load(r.gx + o, m), L::load(r.bx + o, m)), vadd(L::load(r.gh + o, m), L::load(r.bh + o, m)));
+  if constexpr (kFused) return vadd(L::load(r.gh + o, m), L::load(r.bh + o, m));
+  else return vadd(vadd(L::load(r.gx + o, m), L::load(r.bx + o, m)), vadd(L::load(r.gh + o, m), L::load(r.bh + o, m)));
 }
 
 // relu with NaN kept: x <= 0 (and -0) gives +0, NaN compares false and passes through.
 inline vf vrelu(vf x) { return vselect(vle(x, vzero()), vzero(), x); }
 
-template <bool kRelu>
-inline void rnn_gates(const RnnGateRow& r) {
+template <bool kRelu, bool kFused>
+inline void rnn_gates_body(const RnnGateRow& r) {
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf a = preact(lanes, r, j, m);
+    const vf a = preact<kFused>(lanes, r, j, m);
     const vf h = kRelu ? vrelu(a) : vtanh(a);
     L::store(r.h + j, h, m);
     L::store(r.y + j, h, m);
   });
 }
 
-inline void lstm_gates(const RnnGateRow& r) {
+template <bool kRelu>
+inline void rnn_gates(const RnnGateRow& r) {
+  if (r.gx == nullptr) rnn_gates_body<kRelu, true>(r);
+  else rnn_gates_body<kRelu, false>(r);
+}
+
+template <bool kFused>
+inline void lstm_gates_body(const RnnGateRow& r) {
   const int64_t s = r.stride;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf i = vsigmoid(preact(lanes, r, j, m));
-    const vf f = vsigmoid(preact(lanes, r, s + j, m));
-    const vf g = vtanh(preact(lanes, r, 2 * s + j, m));
-    const vf o = vsigmoid(preact(lanes, r, 3 * s + j, m));
+    const vf i = vsigmoid(preact<kFused>(lanes, r, j, m));
+    const vf f = vsigmoid(preact<kFused>(lanes, r, s + j, m));
+    const vf g = vtanh(preact<kFused>(lanes, r, 2 * s + j, m));
+    const vf o = vsigmoid(preact<kFused>(lanes, r, 3 * s + j, m));
     const vf c = vadd(vmul(f, L::load(r.c_prev + j, m)), vmul(i, g));
     const vf h = vmul(o, vtanh(c));
     L::store(r.gates + j, i, m);
@@ -69,12 +77,17 @@ inline void lstm_gates(const RnnGateRow& r) {
   });
 }
 
+inline void lstm_gates(const RnnGateRow& r) {
+  if (r.gx == nullptr) lstm_gates_body<true>(r);
+  else lstm_gates_body<false>(r);
+}
+
 inline void gru_gates(const RnnGateRow& r) {
   const int64_t s = r.stride;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf rg = vsigmoid(preact(lanes, r, j, m));
-    const vf z = vsigmoid(preact(lanes, r, s + j, m));
+    const vf rg = vsigmoid(preact<false>(lanes, r, j, m));
+    const vf z = vsigmoid(preact<false>(lanes, r, s + j, m));
     const int64_t o = 2 * s + j;
     const vf hn = vadd(L::load(r.gh + o, m), L::load(r.bh + o, m));
     const vf n = vtanh(vadd(vadd(L::load(r.gx + o, m), L::load(r.bx + o, m)), vmul(rg, hn)));
