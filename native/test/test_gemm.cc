@@ -1,6 +1,7 @@
 // GEMM kernel tests (TESTING.md T1) for every ISA this CPU runs, against a float64 reference: tiny sizes
 // exhaustively, every micro-kernel's tile edges, the cache-block edges, medium sizes (random-probe residual),
-// alpha/beta and NaN conventions, padded leading dimensions with rogue values, thread-count determinism.
+// alpha/beta and NaN conventions, padded leading dimensions with rogue values, thread-count determinism, and
+// the column-split entry point gemm_f32_split_n.
 // Inputs and C sit in guard-page buffers, so any access past their last element faults.
 #include <chrono>
 #include <cmath>
@@ -399,6 +400,94 @@ void fresh_pools(Isa isa, test::Rng& rng) {
   }
 }
 
+// gemm_f32_split_n: op(B) and C split by columns into two matrices each (padded rows: rogue values in B's,
+// sentinels in C's, which must survive), with the split inside a register tile, on a tile edge, in the first
+// panel, across depth blocks and column blocks; against the float64 reference, and bitwise the same on 1 and 2
+// threads. beta 0 over a NaN-filled C must not leak it.
+void split_columns(Isa isa, const kernels::GemmConfigF32& cfg, test::Rng& rng, bool quick) {
+  const int64_t mr = cfg.mr, nr = cfg.nr;
+  struct Shape {
+    int64_t m, n1, n2, k;
+  };
+  std::vector<Shape> shapes = {{1, 1, 1, 1},
+                               {mr + 1, nr - 1, nr + 3, 7},
+                               {2 * mr + 3, nr, 2 * nr + 5, 40},
+                               {3 * mr, nr + 5, 1, 33},
+                               {37, 3, 2 * nr, 64},
+                               {mr, 2 * nr, nr / 2 + 1, cfg.kc + 3},
+                               {150, 4 * nr + 3, 3 * nr + 1, 300}};  // in parallel on 2 threads
+  if (!quick) shapes.push_back({20, cfg.nc - 5, nr + 7, 9});  // the split in the first column block, the second all B2
+  runtime::Context one(isa, 1), two(isa, 2);
+  for (const Shape& sh : shapes) {
+    for (int variant = 0; variant < 4; ++variant) {
+      const bool ta = variant & 1;
+      GemmOptions o;
+      o.trans_a = ta;
+      o.alpha = variant & 2 ? 0.7f : 1.0f;
+      o.beta = variant & 2 ? 1.0f : 0.0f;
+      const int64_t m = sh.m, n1 = sh.n1, n2 = sh.n2, k = sh.k;
+      const int64_t lda = (ta ? m : k) + 1, ldb = n1 + 2, ldb2 = n2 + 3, ldc = n1 + 1, ldc2 = n2 + 4;
+      test::GuardedBuffer<float> a(static_cast<size_t>(span(ta ? k : m, ta ? m : k, lda)));
+      test::GuardedBuffer<float> b(static_cast<size_t>(span(k, n1, ldb))), b2(static_cast<size_t>(span(k, n2, ldb2)));
+      auto fill = [&](float* d, size_t size, int64_t ld, int64_t cols, float pad) {
+        for (size_t i = 0; i < size; ++i) d[i] = static_cast<int64_t>(i % ld) < cols ? rng.uniform() : pad;
+      };
+      fill(a.data(), a.size(), lda, ta ? m : k, kRogue);
+      fill(b.data(), b.size(), ldb, n1, kRogue);
+      fill(b2.data(), b2.size(), ldb2, n2, kRogue);
+      std::vector<float> c0(static_cast<size_t>(span(m, n1, ldc))), c20(static_cast<size_t>(span(m, n2, ldc2)));
+      fill(c0.data(), c0.size(), ldc, n1, from_bits(kSentinel));
+      fill(c20.data(), c20.size(), ldc2, n2, from_bits(kSentinel));
+      if (o.beta == 0.0f) {
+        for (size_t i = 0; i < c0.size(); ++i) c0[i] = static_cast<int64_t>(i % ldc) < n1 ? NAN : c0[i];
+        for (size_t i = 0; i < c20.size(); ++i) c20[i] = static_cast<int64_t>(i % ldc2) < n2 ? NAN : c20[i];
+      }
+      std::vector<float> got[2][2];
+      for (int t = 0; t < 2; ++t) {
+        test::GuardedBuffer<float> c(c0.size()), c2(c20.size());
+        std::memcpy(c.data(), c0.data(), c0.size() * 4);
+        std::memcpy(c2.data(), c20.data(), c20.size() * 4);
+        const runtime::Status st = kernels::gemm_f32_split_n(t == 0 ? one : two, m, n1, n2, k, a.data(), lda, b.data(),
+                                                             ldb, b2.data(), ldb2, c.data(), ldc, c2.data(), ldc2, o);
+        CHECK(st == runtime::Status::ok);
+        got[t][0].assign(c.data(), c.data() + c.size());
+        got[t][1].assign(c2.data(), c2.data() + c2.size());
+      }
+      char where[160];
+      std::snprintf(where, sizeof(where), "%s split m=%lld n1=%lld n2=%lld k=%lld ta=%d beta=%g",
+                    runtime::isa_name(isa), (long long)m, (long long)n1, (long long)n2, (long long)k, ta, o.beta);
+      CHECK_MSG(std::memcmp(got[0][0].data(), got[1][0].data(), got[0][0].size() * 4) == 0,
+                "%s: C differs between 1 and 2 threads", where);
+      CHECK_MSG(std::memcmp(got[0][1].data(), got[1][1].data(), got[0][1].size() * 4) == 0,
+                "%s: C2 differs between 1 and 2 threads", where);
+      int bad = 0;
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t j = 0; j < ldc + ldc2; ++j) {
+          const bool second = j >= ldc;
+          const int64_t jj = second ? j - ldc : j, cols = second ? n2 : n1, ldx = second ? ldc2 : ldc;
+          const std::vector<float>& cv = got[0][second];
+          const std::vector<float>& cin = second ? c20 : c0;
+          if (i * ldx + jj >= static_cast<int64_t>(cv.size())) continue;
+          const float v = cv[i * ldx + jj];
+          if (jj >= cols) {
+            bad += bits(v) != kSentinel;
+            continue;
+          }
+          double ref = o.beta == 0.0f ? 0.0 : double(o.beta) * cin[i * ldx + jj], g = std::fabs(ref);
+          for (int64_t p = 0; p < k; ++p) {
+            const double x = ta ? a[p * lda + i] : a[i * lda + p];
+            const double y = second ? b2[p * ldb2 + jj] : b[p * ldb + jj];
+            ref += double(o.alpha) * x * y;
+            g += std::fabs(double(o.alpha) * x * y);
+          }
+          bad += !(std::fabs(v - ref) <= (k + 2) * kEps32 * g);
+        }
+      }
+      CHECK_MSG(bad == 0, "%s: %d elements off the reference or padding overwritten", where, bad);
+    }
+  }
+}
+
 void out_of_memory(Isa isa, test::Rng& rng) {
   runtime::Context ctx(isa, 1);
   ctx.workspace.set_cap(1024);
@@ -433,6 +522,7 @@ int main(int argc, char** argv) {
     block_edges(ctx2, cfg, rng, true); lap("block2");
     determinism(isa, Case{301, 299, 300, false, true, 1.0f, 0.5f}, rng);  // packed, threads over C blocks
     determinism(isa, Case{170, 190, 200, false, false, 0.7f, 1.0f}, rng);  // in place, threads over C blocks
+    split_columns(isa, cfg, rng, quick); lap("split");
     fresh_pools(isa, rng);
     out_of_memory(isa, rng); lap("det");
   }

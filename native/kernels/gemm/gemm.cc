@@ -12,6 +12,9 @@
 // a scratch tile and merge the valid part (or an ISA's tile kernel computes them in registers with masks),
 // so nothing outside the given m x n block of C is read or written. Small problems read B (not transposed)
 // and A (transposed, or either way with a tile kernel) in place: packing would cost more than it saves. Layout, alpha/beta and NaN conventions: gemm.h.
+// gemm_f32_split_n runs the same nest over B and C split by columns into two matrices each: packing reads each
+// panel from its own matrix (the one panel across the split element by element), and the register tile across
+// the split is computed into the scratch tile and merged into both.
 #include "gemm.h"
 
 #include "gemm_config.h"
@@ -71,10 +74,25 @@ struct Problem {
   GemmOptions o;
   bool direct_a, direct_b;  // read A / B in place for full tiles (small problems)
   int64_t mc, kc, nc;       // block sizes, balanced so the last block is not a sliver
+  // Columns [n1, n) of op(B) and C in matrices of their own (gemm_f32_split_n; B not transposed): n1 = n
+  // when not split.
+  int64_t n1;
+  const float* b2;
+  int64_t ldb2;
+  float* c2;
+  int64_t ldc2;
 
-  // Addresses of op(A)(i, p) and op(B)(p, j).
+  // Addresses of op(A)(i, p), op(B)(p, j) and C(i, j), and the leading dimensions at column j.
   const float* a_at(int64_t i, int64_t p) const { return o.trans_a ? a + p * lda + i : a + i * lda + p; }
-  const float* b_at(int64_t p, int64_t j) const { return o.trans_b ? b + j * ldb + p : b + p * ldb + j; }
+  const float* b_at(int64_t p, int64_t j) const {
+    if (j >= n1) return b2 + p * ldb2 + (j - n1);
+    return o.trans_b ? b + j * ldb + p : b + p * ldb + j;
+  }
+  int64_t ldb_at(int64_t j) const { return j >= n1 ? ldb2 : ldb; }
+  float* c_at(int64_t i, int64_t j) const { return j >= n1 ? c2 + i * ldc2 + (j - n1) : c + i * ldc + j; }
+  int64_t ldc_at(int64_t j) const { return j >= n1 ? ldc2 : ldc; }
+  // Whether the nr columns from j take some from each side of the split.
+  bool straddles(int64_t j, int64_t nr) const { return j < n1 && j + nr > n1; }
 };
 
 // One (jc, pc) block: columns [jc, jc + nc) of C, k range [pc, pc + kc), its packed B and the beta to apply.
@@ -98,7 +116,24 @@ void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last
     return;
   }
   float* dst = B.packed_b + first * B.kc * nr;
-  if (P.o.trans_b && P.cfg.pack_b_t != nullptr) {
+  if (P.n1 < P.n) {
+    // Split B: runs of whole panels on either side, the panel across the split element by element.
+    for (int64_t j = j0; j < j1;) {
+      const int64_t col = B.jc + j;
+      const int64_t end = col >= P.n1        ? j1
+                          : col + nr <= P.n1 ? min64(j1, j + (P.n1 - col) / nr * nr)
+                                             : min64(j1, j + nr);
+      float* d = B.packed_b + j / nr * B.kc * nr;
+      if (P.straddles(col, end - j)) {
+        for (int64_t p = 0; p < B.kc; ++p) {
+          for (int64_t c = 0; c < nr; ++c) d[p * nr + c] = j + c < end ? *P.b_at(B.pc + p, col + c) : 0.0f;
+        }
+      } else {
+        gemm_pack_b_f32(nr, B.kc, end - j, P.b_at(B.pc, col), P.ldb_at(col), false, d);
+      }
+      j = end;
+    }
+  } else if (P.o.trans_b && P.cfg.pack_b_t != nullptr) {
     P.cfg.pack_b_t(B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
   } else {
     gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, dst);
@@ -145,18 +180,26 @@ void run_task(const Problem& P, const Block& B, int64_t ic, int64_t mc, int64_t 
           ap = packed_a;
         }
       }
-      float* cp = P.c + (ic + ir) * P.ldc + B.jc + jr;
-      if (mr == MR && nr == NR && a_rs == 1) {
-        P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
+      const int64_t col = B.jc + jr, ldc = P.ldc_at(col);
+      float* cp = P.c_at(ic + ir, col);
+      if (P.straddles(col, nr)) {  // split C (A and B packed): the tile's two parts merged into their matrices
+        const int64_t left = P.n1 - col;
+        P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, tile, NR, 1.0f, 0.0f);
+        gemm_merge_tile_f32(mr, left, tile, NR, cp, ldc, P.o.alpha, B.beta);
+        gemm_merge_tile_f32(mr, nr - left, tile + left, NR, P.c_at(ic + ir, P.n1), P.ldc2, P.o.alpha, B.beta);
+      } else if (mr == MR && nr == NR && a_rs == 1) {
+        P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, cp, ldc, P.o.alpha, B.beta);
       } else if (any_tile != nullptr) {
-        any_tile(mr, nr, B.kc, ap, a_rs, a_cs, bp, b_step, cp, P.ldc, P.o.alpha, B.beta);
+        any_tile(mr, nr, B.kc, ap, a_rs, a_cs, bp, b_step, cp, ldc, P.o.alpha, B.beta);
       } else {
         P.cfg.ukernel(B.kc, ap, a_cs, bp, b_step, tile, NR, 1.0f, 0.0f);
-        gemm_merge_tile_f32(mr, nr, tile, NR, cp, P.ldc, P.o.alpha, B.beta);
+        gemm_merge_tile_f32(mr, nr, tile, NR, cp, ldc, P.o.alpha, B.beta);
       }
     }
   }
 }
+
+runtime::Status run_problem(runtime::Context& ctx, Problem P, GemmPath path) noexcept;
 
 }  // namespace
 
@@ -173,7 +216,34 @@ runtime::Status gemm_f32_path(runtime::Context& ctx, int64_t m, int64_t n, int64
     gemm_scale_c_f32(m, n, c, ldc, options.beta);
     return runtime::Status::ok;
   }
-  Problem P{gemm_config_f32(ctx.isa), m, n, k, a, lda, b, ldb, c, ldc, options, false, false, 0, 0, 0};
+  return run_problem(ctx, {gemm_config_f32(ctx.isa), m, n, k, a, lda, b, ldb, c, ldc, options, false, false, 0, 0, 0,
+                           n, nullptr, 0, nullptr, 0},
+                     path);
+}
+
+runtime::Status gemm_f32_split_n(runtime::Context& ctx, int64_t m, int64_t n1, int64_t n2, int64_t k, const float* a,
+                                 int64_t lda, const float* b, int64_t ldb, const float* b2, int64_t ldb2, float* c,
+                                 int64_t ldc, float* c2, int64_t ldc2, const GemmOptions& options) noexcept {
+  if (n1 <= 0) return gemm_f32(ctx, m, n2, k, a, lda, b2, ldb2, c2, ldc2, options);
+  if (n2 <= 0) return gemm_f32(ctx, m, n1, k, a, lda, b, ldb, c, ldc, options);
+  if (m <= 0) return runtime::Status::ok;
+  if (k <= 0 || options.alpha == 0.0f) {
+    gemm_scale_c_f32(m, n1, c, ldc, options.beta);
+    gemm_scale_c_f32(m, n2, c2, ldc2, options.beta);
+    return runtime::Status::ok;
+  }
+  GemmOptions o = options;
+  o.trans_b = false;
+  return run_problem(ctx, {gemm_config_f32(ctx.isa), m, n1 + n2, k, a, lda, b, ldb, c, ldc, o, false, false, 0, 0, 0,
+                           n1, b2, ldb2, c2, ldc2},
+                     GemmPath::packed);
+}
+
+namespace {
+
+runtime::Status run_problem(runtime::Context& ctx, Problem P, GemmPath path) noexcept {
+  const int64_t m = P.m, n = P.n, k = P.k;
+  const GemmOptions& options = P.o;
   const int MR = P.cfg.mr, NR = P.cfg.nr;
   P.kc = ceil_div(k, ceil_div(k, P.cfg.kc));
   P.mc = round_up(ceil_div(m, ceil_div(m, P.cfg.mc)), MR);
@@ -228,5 +298,7 @@ runtime::Status gemm_f32_path(runtime::Context& ctx, int64_t m, int64_t n, int64
   }
   return runtime::Status::ok;
 }
+
+}  // namespace
 
 }  // namespace nodegrad::kernels
