@@ -177,7 +177,7 @@ describe.skipIf(!nativeKernels)('rnn backward with gradients requested in part',
           return o;
         };
         const full = backward([]);
-        for (const omit of [['dwIh'], ['dwHh'], ['dbIh', 'dbHh'], ['dx', 'dh0'], ['dwIh', 'dbIh'], ['dwHh', 'dbHh']]) {
+        for (const omit of [['dwIh'], ['dwHh'], ['dbIh', 'dbHh'], ['dx', 'dh0'], ['dx'], ['dh0'], ['dwIh', 'dbIh'], ['dwHh', 'dbHh']]) {
           const part = backward(omit);
           for (const [name, want] of Object.entries(full)) {
             if (omit.includes(name)) continue;
@@ -185,6 +185,14 @@ describe.skipIf(!nativeKernels)('rnn backward with gradients requested in part',
             for (const v of want!) scale = Math.max(scale, Math.abs(v));
             expect(closeMismatch(part[name]!, want!, () => 1e-6 * scale), `${name} without ${omit.join(', ')}`).toBeNull();
           }
+        }
+        // Accumulated: what the outputs held plus the gradients alone (from zeros), within one rounding.
+        const zero = Object.fromEntries(Object.entries(sizes).map(([name, n]) => [name, new Float32Array(n)]));
+        k.rnnBackward(mode, T, B, I, H, batchFirst, reverse, inp.x!, I, inp.wIh!, inp.wHh!, reserve, inp.dy, H, inp.dhN, inp.dcN,
+          zero.dx, I, zero.dh0, lstm ? new Float32Array(B * H) : null, zero.dwIh, zero.dwHh, zero.dbIh, zero.dbHh);
+        for (const [name, got] of Object.entries(full)) {
+          const want = zero[name].map((v, i) => v + initial[name][i]);
+          expect(closeMismatch(got!, want, (i) => 1e-6 * (Math.abs(want[i]) + Math.abs(initial[name][i]))), `${name} accumulated`).toBeNull();
         }
       });
     }

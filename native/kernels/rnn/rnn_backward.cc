@@ -8,9 +8,9 @@
 // with the bias gradients as column sums. dAh, the gradient on the hidden side, equals dAx except for GRU's
 // n gate (dAh_n = dA_n * r, the reset product), which GRU keeps in a buffer of its own (dAhn, step order).
 // So the rows whose dAx = dAh (every gate, or GRU's r and z) get both weight gradients from one GEMM
-// dAxᵀ · [X | H_prev] ([N, I + H], rows in x's order): dAx is packed once instead of twice and the wider
-// product runs closer to peak (where those rows outnumber I + H; else two GEMMs, which skip the copy of
-// [X | H_prev]). GRU's n gate adds dAx_nᵀ · X and dAhnᵀ · H_prev.
+// dAxᵀ · [X | H_prev] ([N, I + H], rows in x's order) over X and H_prev in place, written straight into dW_ih
+// and dW_hh (gemm_f32_split_n): dAx is packed once instead of twice and the wider product runs closer to
+// peak. GRU's n gate adds dAx_nᵀ · X and dAhnᵀ · H_prev.
 #include "rnn_driver.h"
 
 namespace nodegrad::kernels {
@@ -35,22 +35,22 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   // is) and rows (those with dAx = dAh: all, or GRU's r and z).
   const int64_t xcols = a.dw_ih != nullptr ? I : 0, hcols = a.dw_hh != nullptr ? H : 0, cols = xcols + hcols;
   const int64_t rows = gru ? 2 * H : GH;
-  const bool cat_copy = hcols > 0 && (xcols > 0 || s.batch_first || s.reverse);  // else X or hs in place
+  const bool h_in_place = !s.batch_first && !s.reverse;  // hs[0 .. T-1] is H_prev in x's row order
+  const bool h_copy = hcols > 0 && !h_in_place;            // else H_prev is read in place
 
   // Scratch: dAx [N, GH], GRU's dAhn [N, H], dh ping-pong [B, H] x 2, dc [B, H], zeros [H], W_hh packed once,
   // dA packed for the step that reads it (two buffers: a step packs its own while the previous one's is being
-  // read), [X | H_prev] and the [rows, cols] product when it must be split, and column sums [GH].
+  // read), H_prev in x's row order where hs is not, and column sums [GH].
   const StepPlan plan = plan_steps(ctx, B, H, G);
   const GemmPackedLayout& pk = plan.gemm;
   const int64_t da_size = round_up16(N * GH), dahn_size = gru ? round_up16(N * H) : 0;
   const int64_t bh_size = round_up16(BH), h_size = round_up16(H);
   const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, GH, H));
   const int64_t dp_size = round_up16(plan.packed_all(GH));
-  const int64_t cat_size = cat_copy ? round_up16(N * cols) : 0;
-  const int64_t dw_size = xcols > 0 && hcols > 0 ? round_up16(rows * cols) : 0;
+  const int64_t hp_size = h_copy ? round_up16(N * H) : 0;
   float* dax = ctx.workspace.get_as<float>(
       runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
-      static_cast<size_t>(da_size + dahn_size + 3 * bh_size + h_size + w_size + 2 * dp_size + cat_size + dw_size +
+      static_cast<size_t>(da_size + dahn_size + 3 * bh_size + h_size + w_size + 2 * dp_size + hp_size +
                           round_up16(GH)));
   if (dax == nullptr) return runtime::Status::out_of_memory;
   float* dahn = dax + da_size;
@@ -60,9 +60,8 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   float* zeros = dc + bh_size;
   float* w_packed = zeros + h_size;
   float* da_packed[2] = {w_packed + w_size, w_packed + w_size + dp_size};
-  float* cat = da_packed[1] + dp_size;
-  float* dw_cat = cat + cat_size;
-  float* sums = dw_cat + dw_size;
+  float* h_rows = da_packed[1] + dp_size;
+  float* sums = h_rows + hp_size;
   copy_or_zero(dh, a.dh_n, BH);
   if (lstm) copy_or_zero(dc, a.dc_n, BH);
   copy_or_zero(zeros, nullptr, H);
@@ -141,9 +140,10 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   // The products after the loop are independent jobs: dx, the weight gradients and the bias sums. They run
   // side by side, each on one thread (one fork and join in all, and no GEMM cut into pieces too small to run
   // well), when they balance across the threads (largest first, each to the thread free soonest), if need
-  // be with [X | H_prev] split into its X and H_prev columns; else one after another, each GEMM split across
-  // the threads. A column block of a product is the product of the column block, so every arrangement
-  // computes the same sums: results are bitwise identical.
+  // be with [X | H_prev] split into its X and H_prev products; else one after another, each GEMM split
+  // across the threads. A column block of a product is the product of the column block, and every GEMM adds
+  // its sums straight into the gradients (alpha = beta = 1: each depth block's sum added to C, in order,
+  // whatever the tile), so every arrangement computes the same values: results are bitwise identical.
   enum Job : int { kDx, kCat, kCatX, kCatH, kNih, kNhh, kSums };
   const bool both = xcols > 0 && hcols > 0;
   const double dN = static_cast<double>(N);
@@ -174,19 +174,16 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     return most <= 1.1 * total / threads;
   };
   const int threads = plan.parallel && !runtime::ThreadPool::in_parallel_region() ? ctx.pool.num_threads() : 1;
-  // One GEMM over [X | H_prev] packs dAx once but first copies [X | H_prev] (N x cols) out of X and hs; split,
-  // the two GEMMs read X and H_prev in place and each pack dAx (N x rows). Split is the lighter of the two
-  // when dAx's rows are no more than [X | H_prev]'s columns (RNN: H against I + H); the other arrangement is
-  // the fallback when only it balances across the threads.
-  const bool prefer_split = both && rows <= cols;
+  // One GEMM over [X | H_prev] packs dAx once; split, the two GEMMs each pack it: the fallback when only it
+  // balances across the threads.
   Job jobs[7];
   double work[7];
-  int count = jobs_for(prefer_split, jobs, work);
+  int count = jobs_for(false, jobs, work);
   bool side_by_side = threads > 1 && threads <= 16 && balanced(work, count, threads);
   if (threads > 1 && threads <= 16 && !side_by_side && both) {
     Job other_jobs[7];
     double other_work[7];
-    const int other_count = jobs_for(!prefer_split, other_jobs, other_work);
+    const int other_count = jobs_for(true, other_jobs, other_work);
     if (balanced(other_work, other_count, threads)) {
       side_by_side = true;
       count = other_count;
@@ -195,49 +192,32 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   }
   const bool inner_parallel = plan.parallel && !side_by_side;  // run_tasks inside a job
 
-  // [X | H_prev] in x's row order (X's columns only when with_x): copied where X or hs cannot be read in place.
-  auto copy_cat = [&](bool with_x) {
+  // H_prev in x's row order: hs itself, or copied from it.
+  const float* h_prev = h_in_place ? hs : h_rows;
+  auto copy_h_prev = [&] {
     run_tasks(ctx, inner_parallel, T, [&](int64_t step) {
       const int64_t t = step_time(s, step);
-      for (int64_t b = 0; b < B; ++b) {
-        const int64_t xr = seq_row(s, t, b);
-        if (with_x && xcols > 0) copy_or_zero(cat + xr * cols, a.x + xr * a.ldx, xcols);
-        if (hcols > 0) copy_or_zero(cat + xr * cols + xcols, hs + step * BH + b * H, H);
-      }
+      for (int64_t b = 0; b < B; ++b) copy_or_zero(h_rows + seq_row(s, t, b) * H, hs + step * BH + b * H, H);
     });
   };
-  // dW += dw_cat's columns [c0, c0 + n) for gates' rows (dw has row width n).
-  auto add_cat = [&](float* dw, int64_t c0, int64_t n) {
-    run_tasks(ctx, inner_parallel, rows / H, [&](int64_t g) {
-      for (int64_t r = g * H; r < (g + 1) * H; ++r) accumulate(dw + r * n, dw_cat + r * cols + c0, n);
-    });
-  };
-  GemmOptions nn, tn, tn0;
+  GemmOptions nn, tn;
   nn.beta = tn.beta = 1.0f;
-  tn.trans_a = tn0.trans_a = true;
-  const bool h_in_place = !s.batch_first && !s.reverse;  // hs[0 .. T-1] is H_prev in x's row order
+  tn.trans_a = true;
   auto run_job = [&](Job job) -> runtime::Status {
     runtime::Status st = runtime::Status::ok;
     switch (job) {
       case kDx: return gemm_f32(ctx, N, I, GH, dax, GH, a.w_ih, I, a.dx, a.lddx, nn);
-      case kCat: {
-        const float* rhs = xcols > 0 ? a.x : hs;
-        int64_t ld = xcols > 0 ? a.ldx : H;
-        if (cat_copy) copy_cat(true), rhs = cat, ld = cols;
-        if (!both) return gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, xcols > 0 ? a.dw_ih : a.dw_hh, cols, tn);
-        st = gemm_f32(ctx, rows, cols, N, dax, GH, rhs, ld, dw_cat, cols, tn0);
-        if (st == runtime::Status::ok) add_cat(a.dw_ih, 0, I), add_cat(a.dw_hh, I, H);
-        return st;
-      }
-      case kCatX:
-        st = gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, dw_cat, cols, tn0);
-        if (st == runtime::Status::ok) add_cat(a.dw_ih, 0, I);
-        return st;
+      case kCat:
+        if (h_copy) copy_h_prev();
+        if (both) {
+          return gemm_f32_split_n(ctx, rows, I, H, N, dax, GH, a.x, a.ldx, h_prev, H, a.dw_ih, I, a.dw_hh, H, tn);
+        }
+        if (xcols > 0) return gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, a.dw_ih, I, tn);
+        return gemm_f32(ctx, rows, H, N, dax, GH, h_prev, H, a.dw_hh, H, tn);
+      case kCatX: return gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, a.dw_ih, I, tn);
       case kCatH:
-        if (!h_in_place) copy_cat(false);
-        st = gemm_f32(ctx, rows, H, N, dax, GH, h_in_place ? hs : cat + I, h_in_place ? H : cols, dw_cat + I, cols, tn0);
-        if (st == runtime::Status::ok) add_cat(a.dw_hh, I, H);
-        return st;
+        if (h_copy) copy_h_prev();
+        return gemm_f32(ctx, rows, H, N, dax, GH, h_prev, H, a.dw_hh, H, tn);
       case kNih: return gemm_f32(ctx, H, I, N, dax + 2 * H, GH, a.x, a.ldx, a.dw_ih + 2 * H * I, I, tn);
       case kNhh: return gemm_f32(ctx, H, H, N, dahn, H, hs, H, a.dw_hh + 2 * H * H, H, tn);
       case kSums:
