@@ -88,9 +88,8 @@ inline int64_t rnn_reserve_size(const RnnShape& s) noexcept {
   }
 }
 
-// The whole sequence: per step one product with [W_ih | W_hh] over [x_t | h] (GRU: the input projection of
-// all T steps as one GEMM up front, then per step one with W_hh) and a fused gate kernel (bias add,
-// activations and state update in one pass).
+// The whole sequence: per step one product of [x_t | h] with the weights (GRU's n gate: its two sides
+// apart) and a fused gate kernel (bias add, activations and state update in one pass).
 runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& shape, const RnnForwardArgs& args) noexcept;
 
 // Backward through time: per step a fused gate-gradient kernel and one GEMM with W_hh; then dx and the

@@ -53,11 +53,13 @@ void lstm_gates_f32__scalar(const RnnGateRow& r) noexcept {
 
 void gru_gates_f32__scalar(const RnnGateRow& r) noexcept {
   const int64_t s = r.stride;
+  const float* gx_n = r.gx == nullptr ? r.gh + 2 * s : r.gx + 2 * s;  // fused: n's sides at 2s and 3s of gh
+  const float* gh_n = r.gx == nullptr ? r.gh + 3 * s : r.gh + 2 * s;
   for (int64_t j = 0; j < r.n; ++j) {
-    const float rg = sigmoid((r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]));
-    const float z = sigmoid((r.gx[s + j] + r.bx[s + j]) + (r.gh[s + j] + r.bh[s + j]));
-    const float hn = r.gh[2 * s + j] + r.bh[2 * s + j];
-    const float n = std::tanh((r.gx[2 * s + j] + r.bx[2 * s + j]) + rg * hn);
+    const float rg = sigmoid(preact(r, j));
+    const float z = sigmoid(preact(r, s + j));
+    const float hn = gh_n[j] + r.bh[2 * s + j];
+    const float n = std::tanh((gx_n[j] + r.bx[2 * s + j]) + rg * hn);
     const float h = n + z * (r.h_prev[j] - n);
     r.gates[j] = rg;
     r.gates[s + j] = z;

@@ -4,8 +4,9 @@
 //   rnn:  h = act(a), a = gx + bx + gh + bh
 //   lstm: i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g); c = f*c_prev + i*g; h = o*tanh(c)
 //   gru:  r, z = sigmoid(a_r, a_z); hn = gh_n + bh_n; n = tanh(gx_n + bx_n + r*hn); h = n + z*(h_prev - n)
-// With gx null, gh holds the whole product (x and h sides in one sum) and bh both biases' sum: a = gh + bh
-// (RNN and LSTM only; GRU's n gate needs the two sides apart).
+// With gx null, gh holds the whole product (x and h sides in one sum) and bh both biases' sum: a = gh + bh;
+// for GRU so for r and z, while n's input side sits at gh + 2·stride and its hidden side at gh + 3·stride
+// (bx and bh as usual there).
 // Plain structs and declarations only, so the ISA files may include this header.
 #pragma once
 
@@ -24,8 +25,8 @@ struct RnnGateRow {
   const float* c_prev;  // LSTM only
   float* h;             // new state (the reserve's hs[s+1] row)
   float* c;             // LSTM only
-  float* y;             // output row; may be gx itself (RNN: overwritten in place)
-  float* gates;         // saved activations (LSTM, GRU); may be gx itself (overwritten in place)
+  float* y;             // output row; may be gx or gh itself (RNN: overwritten in place)
+  float* gates;         // saved activations (LSTM, GRU); may be gx or gh itself (overwritten in place)
 };
 
 struct RnnGateGradRow {

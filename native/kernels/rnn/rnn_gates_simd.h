@@ -82,15 +82,19 @@ inline void lstm_gates(const RnnGateRow& r) {
   else lstm_gates_body<false>(r);
 }
 
-inline void gru_gates(const RnnGateRow& r) {
+// kFused: gh holds r's and z's sums, then n's input side and its hidden side (gh_n at 3 * stride).
+template <bool kFused>
+inline void gru_gates_body(const RnnGateRow& r) {
   const int64_t s = r.stride;
+  const float* gx_n = kFused ? r.gh + 2 * s : r.gx + 2 * s;
+  const float* gh_n = kFused ? r.gh + 3 * s : r.gh + 2 * s;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf rg = vsigmoid(preact<false>(lanes, r, j, m));
-    const vf z = vsigmoid(preact<false>(lanes, r, s + j, m));
+    const vf rg = vsigmoid(preact<kFused>(lanes, r, j, m));
+    const vf z = vsigmoid(preact<kFused>(lanes, r, s + j, m));
     const int64_t o = 2 * s + j;
-    const vf hn = vadd(L::load(r.gh + o, m), L::load(r.bh + o, m));
-    const vf n = vtanh(vadd(vadd(L::load(r.gx + o, m), L::load(r.bx + o, m)), vmul(rg, hn)));
+    const vf hn = vadd(L::load(gh_n + j, m), L::load(r.bh + o, m));
+    const vf n = vtanh(vadd(vadd(L::load(gx_n + j, m), L::load(r.bx + o, m)), vmul(rg, hn)));
     const vf h = vadd(n, vmul(z, vsub(L::load(r.h_prev + j, m), n)));
     L::store(r.gates + j, rg, m);
     L::store(r.gates + s + j, z, m);
@@ -99,6 +103,11 @@ inline void gru_gates(const RnnGateRow& r) {
     L::store(r.h + j, h, m);
     L::store(r.y + j, h, m);
   });
+}
+
+inline void gru_gates(const RnnGateRow& r) {
+  if (r.gx == nullptr) gru_gates_body<true>(r);
+  else gru_gates_body<false>(r);
 }
 
 template <bool kRelu>
