@@ -56,16 +56,16 @@ Variant variant(Isa isa) {
 // Every operand of one row, in guarded buffers. Inputs are filled by fill(); outputs start as 0.
 struct Row {
   int64_t n;
-  Guarded gx, gh, bx, bh, h_prev, c_prev, h, c, y, gates;  // forward
+  Guarded g, bx, bh, h_prev, c_prev, h, c, y, gates;  // forward (g: GRU's n gate sides in blocks 2 and 3)
   Guarded dh, dy, hh, cc, dc, dgx, dghn, dh_prev;            // backward (hh, cc: states this step produced)
   explicit Row(int64_t n_)
-      : n(n_), gx(4 * n), gh(4 * n), bx(4 * n), bh(4 * n), h_prev(n), c_prev(n), h(n), c(n), y(n), gates(4 * n),
+      : n(n_), g(4 * n), bx(4 * n), bh(4 * n), h_prev(n), c_prev(n), h(n), c(n), y(n), gates(4 * n),
         dh(n), dy(n), hh(n), cc(n), dc(n), dgx(4 * n), dghn(n), dh_prev(n) {}
 
-  std::vector<Guarded*> all() { return {&gx, &gh, &bx, &bh, &h_prev, &c_prev, &h, &c, &y, &gates, &dh, &dy, &hh, &cc, &dc, &dgx, &dghn, &dh_prev}; }
+  std::vector<Guarded*> all() { return {&g, &bx, &bh, &h_prev, &c_prev, &h, &c, &y, &gates, &dh, &dy, &hh, &cc, &dc, &dgx, &dghn, &dh_prev}; }
 
   RnnGateRow fwd(int64_t j0, int64_t j1) {
-    return RnnGateRow{j1 - j0, n, gx.data() + j0, gh.data() + j0, bx.data() + j0, bh.data() + j0, h_prev.data() + j0,
+    return RnnGateRow{j1 - j0, n, g.data() + j0, bx.data() + j0, bh.data() + j0, h_prev.data() + j0,
                       c_prev.data() + j0, h.data() + j0, c.data() + j0, y.data() + j0, gates.data() + j0};
   }
   RnnGateGradRow bwd(int64_t j0, int64_t j1) {
@@ -78,10 +78,10 @@ struct Row {
 void fill(Row& r, uint64_t seed, int64_t special_lane, float special) {
   Rng rng(seed);
   for (Guarded* g : r.all()) for (int64_t i = 0; i < g->size(); ++i) (*g)[i] = 0.0f;
-  for (Guarded* g : {&r.gx, &r.gh, &r.bx, &r.bh}) for (int64_t i = 0; i < g->size(); ++i) (*g)[i] = rng.uniform(-3, 3);
+  for (Guarded* g : {&r.g, &r.bx, &r.bh}) for (int64_t i = 0; i < g->size(); ++i) (*g)[i] = rng.uniform(-3, 3);
   for (Guarded* g : {&r.h_prev, &r.c_prev, &r.dh, &r.dy, &r.hh, &r.cc, &r.dc}) for (int64_t i = 0; i < r.n; ++i) (*g)[i] = rng.uniform(-1, 1);
   for (int64_t i = 0; i < 4 * r.n; ++i) r.gates[i] = rng.uniform(0.01, 0.99);  // saved activations
-  if (special_lane >= 0 && special_lane < r.n) r.gx[special_lane] = special;
+  if (special_lane >= 0 && special_lane < r.n) r.g[special_lane] = special;
 }
 
 void expect_near(const char* what, const char* isa, const char* mode, int64_t n, int64_t i, float got, float ref) {

@@ -88,8 +88,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
       pack_x(0, g0, rows, 0, rows, dst);
     }
 
-    // A row of Gh: the summed gates, then (GRU) n's input side and hidden side, as the gate kernel expects
-    // with gx null.
+    // A row of Gh: the summed gates, then (GRU) n's input side and hidden side, as the gate kernels expect.
     const int64_t ldc = GW;
     const RnnGateFn gate = select_gate_kernels(ctx.isa, s.mode).forward;
     for_each_step_block(ctx, plan, T, B, H, [&](int64_t step, const StepBlock& k) {
@@ -119,8 +118,7 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
         RnnGateRow r;
         r.n = j1 - j0;
         r.stride = H;
-        r.gx = nullptr;
-        r.gh = c + (b - g0) * ldc + j0;
+        r.g = c + (b - g0) * ldc + j0;
         r.bx = bx + j0;
         r.bh = bh + j0;
         r.h_prev = h_prev + hb;

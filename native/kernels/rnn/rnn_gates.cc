@@ -10,10 +10,8 @@ namespace nodegrad::kernels {
 namespace {
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 inline float relu(float x) { return x > 0.0f ? x : (x == x ? 0.0f : x); }  // NaN stays NaN
-// Pre-activation of unit j (offset into the gate rows): (gx + bx) + (gh + bh), or gh + bh when gx is null.
-inline float preact(const RnnGateRow& r, int64_t j) {
-  return r.gx == nullptr ? r.gh[j] + r.bh[j] : (r.gx[j] + r.bx[j]) + (r.gh[j] + r.bh[j]);
-}
+// Pre-activation of unit j (offset into the gate rows).
+inline float preact(const RnnGateRow& r, int64_t j) { return r.g[j] + r.bh[j]; }
 }  // namespace
 
 void rnn_gates_tanh_f32__scalar(const RnnGateRow& r) noexcept {
@@ -53,8 +51,8 @@ void lstm_gates_f32__scalar(const RnnGateRow& r) noexcept {
 
 void gru_gates_f32__scalar(const RnnGateRow& r) noexcept {
   const int64_t s = r.stride;
-  const float* gx_n = r.gx == nullptr ? r.gh + 2 * s : r.gx + 2 * s;  // fused: n's sides at 2s and 3s of gh
-  const float* gh_n = r.gx == nullptr ? r.gh + 3 * s : r.gh + 2 * s;
+  const float* gx_n = r.g + 2 * s;
+  const float* gh_n = r.g + 3 * s;
   for (int64_t j = 0; j < r.n; ++j) {
     const float rg = sigmoid(preact(r, j));
     const float z = sigmoid(preact(r, s + j));

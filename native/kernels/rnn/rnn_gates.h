@@ -1,12 +1,12 @@
 // Fused gate micro-kernels: one batch row, a block of n hidden units, every gate of the cell in one pass.
-// Pointers are pre-offset to the block's first unit; gate block k of a row (gx, gh, bx, bh, gates, dgx,
-// dgh) starts at k * stride (stride = H). Formulas (PyTorch's, see rnn.h):
-//   rnn:  h = act(a), a = gx + bx + gh + bh
+// Pointers are pre-offset to the block's first unit; gate block k of a row (g, bx, bh, gates, dgx, dgh)
+// starts at k * stride (stride = H). The forward kernels read the step's product row g: per gate one sum
+// over the input and hidden sides, a = g + bh with bh holding both biases' sum; for GRU so for r and z,
+// while the n gate's input side gx_n sits in block 2 and its hidden side gh_n in block 3 (its biases bx_n
+// and bh_n in block 2 of bx and bh). Formulas (PyTorch's, see rnn.h):
+//   rnn:  h = act(a)
 //   lstm: i, f, o = sigmoid(a_i, a_f, a_o), g = tanh(a_g); c = f*c_prev + i*g; h = o*tanh(c)
 //   gru:  r, z = sigmoid(a_r, a_z); hn = gh_n + bh_n; n = tanh(gx_n + bx_n + r*hn); h = n + z*(h_prev - n)
-// With gx null, gh holds the whole product (x and h sides in one sum) and bh both biases' sum: a = gh + bh;
-// for GRU so for r and z, while n's input side sits at gh + 2·stride and its hidden side at gh + 3·stride
-// (bx and bh as usual there).
 // Plain structs and declarations only, so the ISA files may include this header.
 #pragma once
 
@@ -17,16 +17,15 @@ namespace nodegrad::kernels {
 struct RnnGateRow {
   int64_t n;       // units in the block
   int64_t stride;  // H
-  const float* gx;  // input projection row, without bias; null: gh is the whole product, bh both biases
-  const float* gh;  // hidden projection row, without bias
-  const float* bx;  // input bias (zeros when absent)
-  const float* bh;  // hidden bias (zeros when absent)
+  const float* g;   // the step's product row, without biases
+  const float* bx;  // input bias (zeros when absent; GRU's n gate only)
+  const float* bh;  // summed biases (GRU's n gate: the hidden bias alone)
   const float* h_prev;
   const float* c_prev;  // LSTM only
   float* h;             // new state (the reserve's hs[s+1] row)
   float* c;             // LSTM only
-  float* y;             // output row; may be gx or gh itself (RNN: overwritten in place)
-  float* gates;         // saved activations (LSTM, GRU); may be gx or gh itself (overwritten in place)
+  float* y;             // output row
+  float* gates;         // saved activations (LSTM, GRU)
 };
 
 struct RnnGateGradRow {

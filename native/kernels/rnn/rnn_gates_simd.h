@@ -74,42 +74,34 @@ inline void for_blocks(int64_t n, Body body) {
   if (j < n) body(Lanes<false>{}, j, n - j);
 }
 
-// Gate k's pre-activation (gx + bx) + (gh + bh), in the scalar kernels' order; kFused: gh + bh (gx null).
-template <bool kFused, typename L>
+// Gate k's pre-activation g + bh.
+template <typename L>
 inline vf preact(L, const RnnGateRow& r, int64_t o, int64_t m) {
-  if constexpr (kFused) return vadd(L::load(r.gh + o, m), L::load(r.bh + o, m));
-  else return vadd(vadd(L::load(r.gx + o, m), L::load(r.bx + o, m)), vadd(L::load(r.gh + o, m), L::load(r.bh + o, m)));
+  return vadd(L::load(r.g + o, m), L::load(r.bh + o, m));
 }
 
 // relu with NaN kept: x <= 0 (and -0) gives +0, NaN compares false and passes through.
 inline vf vrelu(vf x) { return vselect(vle(x, vzero()), vzero(), x); }
 
-template <bool kRelu, bool kFused>
-inline void rnn_gates_body(const RnnGateRow& r) {
+template <bool kRelu>
+inline void rnn_gates(const RnnGateRow& r) {
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf a = preact<kFused>(lanes, r, j, m);
+    const vf a = preact(lanes, r, j, m);
     const vf h = kRelu ? vrelu(a) : gate_tanh(a);
     L::store(r.h + j, h, m);
     L::store(r.y + j, h, m);
   });
 }
 
-template <bool kRelu>
-inline void rnn_gates(const RnnGateRow& r) {
-  if (r.gx == nullptr) rnn_gates_body<kRelu, true>(r);
-  else rnn_gates_body<kRelu, false>(r);
-}
-
-template <bool kFused>
-inline void lstm_gates_body(const RnnGateRow& r) {
+inline void lstm_gates(const RnnGateRow& r) {
   const int64_t s = r.stride;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf i = gate_sigmoid(preact<kFused>(lanes, r, j, m));
-    const vf f = gate_sigmoid(preact<kFused>(lanes, r, s + j, m));
-    const vf g = gate_tanh(preact<kFused>(lanes, r, 2 * s + j, m));
-    const vf o = gate_sigmoid(preact<kFused>(lanes, r, 3 * s + j, m));
+    const vf i = gate_sigmoid(preact(lanes, r, j, m));
+    const vf f = gate_sigmoid(preact(lanes, r, s + j, m));
+    const vf g = gate_tanh(preact(lanes, r, 2 * s + j, m));
+    const vf o = gate_sigmoid(preact(lanes, r, 3 * s + j, m));
     const vf c = vadd(vmul(f, L::load(r.c_prev + j, m)), vmul(i, g));
     const vf h = vmul(o, gate_tanh(c));
     L::store(r.gates + j, i, m);
@@ -122,21 +114,14 @@ inline void lstm_gates_body(const RnnGateRow& r) {
   });
 }
 
-inline void lstm_gates(const RnnGateRow& r) {
-  if (r.gx == nullptr) lstm_gates_body<true>(r);
-  else lstm_gates_body<false>(r);
-}
-
-// kFused: gh holds r's and z's sums, then n's input side and its hidden side (gh_n at 3 * stride).
-template <bool kFused>
-inline void gru_gates_body(const RnnGateRow& r) {
+inline void gru_gates(const RnnGateRow& r) {
   const int64_t s = r.stride;
-  const float* gx_n = kFused ? r.gh + 2 * s : r.gx + 2 * s;
-  const float* gh_n = kFused ? r.gh + 3 * s : r.gh + 2 * s;
+  const float* gx_n = r.g + 2 * s;
+  const float* gh_n = r.g + 3 * s;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf rg = gate_sigmoid(preact<kFused>(lanes, r, j, m));
-    const vf z = gate_sigmoid(preact<kFused>(lanes, r, s + j, m));
+    const vf rg = gate_sigmoid(preact(lanes, r, j, m));
+    const vf z = gate_sigmoid(preact(lanes, r, s + j, m));
     const int64_t o = 2 * s + j;
     const vf hn = vadd(L::load(gh_n + j, m), L::load(r.bh + o, m));
     const vf n = gate_tanh(vadd(vadd(L::load(gx_n + j, m), L::load(r.bx + o, m)), vmul(rg, hn)));
@@ -148,11 +133,6 @@ inline void gru_gates_body(const RnnGateRow& r) {
     L::store(r.h + j, h, m);
     L::store(r.y + j, h, m);
   });
-}
-
-inline void gru_gates(const RnnGateRow& r) {
-  if (r.gx == nullptr) gru_gates_body<true>(r);
-  else gru_gates_body<false>(r);
 }
 
 template <bool kRelu>
