@@ -32,9 +32,10 @@ describe.skipIf(!nativeKernels)('rnn native vs JS float64', () => {
 
   // The T5 grid's shapes fit in one register tile; these span several row tiles (14 or 6 rows) and column
   // panels (32 or 16 units), with partial ones on both sides, an input width crossing the packed operand's
-  // x/h boundary off a vector edge, and a batch that splits into row groups at 2 threads.
+  // x/h boundary off a vector edge, and a batch that splits into row groups at 2 threads; and input 0 (the
+  // step operand is h alone).
   const wide: GridCase[] = (['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as RnnMode[]).flatMap((mode, m) =>
-    [[29, 37, 45], [40, 1, 70], [3, 130, 33]].map(([B, I, H], k) => ({
+    [[29, 37, 45], [40, 1, 70], [3, 130, 33], [5, 0, 7]].map(([B, I, H], k) => ({
       mode, T: 4, B, I, H, batchFirst: k === 1, reverse: (m + k) % 2 === 1, zeroState: k === 2,
       scale: k === 0 ? 30 : 1.5, seed: testSeed(30) + 3 * m + k,
     })));

@@ -62,10 +62,11 @@ export function run(k: Kernels, c: GridCase, inp: Arrays, f64: boolean): Outputs
     o.dc0 = z(B * H);
   }
   const x = cv(inp.x)!, wIh = cv(inp.wIh)!, wHh = cv(inp.wHh)!;
-  k.rnnForward(mode, T, B, I, H, c.batchFirst, c.reverse, x, I, cv(inp.h0), cv(inp.c0), wIh, wHh, cv(inp.bIh), cv(inp.bHh),
+  const ldx = Math.max(I, 1);  // leading dimensions are at least 1, also for input 0
+  k.rnnForward(mode, T, B, I, H, c.batchFirst, c.reverse, x, ldx, cv(inp.h0), cv(inp.c0), wIh, wHh, cv(inp.bIh), cv(inp.bHh),
     o.y, H, o.hN, lstm ? o.cN : null, o.reserve);
-  k.rnnBackward(mode, T, B, I, H, c.batchFirst, c.reverse, x, I, wIh, wHh, o.reserve, cv(inp.dy), H, cv(inp.dhN), cv(inp.dcN),
-    o.dx, I, o.dh0, lstm ? o.dc0 : null, o.dwIh, o.dwHh, o.dbIh, o.dbHh);
+  k.rnnBackward(mode, T, B, I, H, c.batchFirst, c.reverse, x, ldx, wIh, wHh, o.reserve, cv(inp.dy), H, cv(inp.dhN), cv(inp.dcN),
+    o.dx, ldx, o.dh0, lstm ? o.dc0 : null, o.dwIh, o.dwHh, o.dbIh, o.dbHh);
   return o;
 }
 
