@@ -11,7 +11,8 @@
 // across threads, so results are bitwise identical for any thread count. Edge tiles run the micro-kernel on
 // a scratch tile and merge the valid part (or an ISA's tile kernel computes them in registers with masks),
 // so nothing outside the given m x n block of C is read or written. Small problems read B (not transposed)
-// and A (transposed, or either way with a tile kernel) in place: packing would cost more than it saves. Layout, alpha/beta and NaN conventions: gemm.h.
+// and A (transposed, or either way with a tile kernel) in place: packing would cost more than it saves.
+// Layout, alpha/beta and NaN conventions: gemm.h.
 // gemm_f32_split_n runs the same nest over B and C split by columns into two matrices each: packing reads each
 // panel from its own matrix (the one panel across the split element by element), and the register tile across
 // the split is computed into the scratch tile and merged into both.

@@ -33,18 +33,19 @@ runtime::Status rnn_forward_f32(runtime::Context& ctx, const RnnShape& s, const 
     const GemmPackedLayout& pk = plan.gemm;
     // The step operand [x_t | h]: x at columns [0, I) of a packed row panel, h after it.
     const int64_t K = I + H, F = gru ? 2 : G;  // F gates take one sum over both sides
-    // Scratch: the step's sums Gh [B, GW], input and hidden biases [GH] each (zeros when absent; the hidden one holds both biases'
-    // sum for the F summed gates), the weights packed once (per summed gate [W_ih | W_hh]'s rows; GRU's
-    // n gate W_in and W_hn apart) and each row group's step operand packed (two buffers: a step packs the
-    // next one's).
-    const int64_t GW = gru ? 4 * H : GH;  // a row of Gh: GRU's n gate has two columns blocks
-    const int64_t gh_size = round_up16(B * GW), bias_size = round_up16(GH), w_size = round_up16(gemm_packed_b_size_f32(pk, K, H));
+    // Scratch: the step's sums Gh [B, GW]; input and hidden biases [GH] each (zeros when absent; the hidden
+    // one holds both biases' sum for the F summed gates); the weights packed once (per summed gate
+    // [W_ih | W_hh]'s rows; GRU's n gate W_in and W_hn apart); and each row group's step operand packed (two
+    // buffers: a step packs the next one's).
+    const int64_t GW = gru ? 4 * H : GH;  // a row of Gh: GRU's n gate has two column blocks
+    const int64_t gh_size = round_up16(B * GW), bias_size = round_up16(GH);
+    const int64_t w_size = round_up16(gemm_packed_b_size_f32(pk, K, H));
     const int64_t wx_size = gru ? round_up16(gemm_packed_b_size_f32(pk, I, H)) : 0;
     const int64_t wh_size = gru ? round_up16(gemm_packed_b_size_f32(pk, H, H)) : 0;
     const int64_t hp_size = round_up16(plan.packed_all(K));
     float* scratch = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), runtime::Slot::rnn_gates,
-                                            static_cast<size_t>(gh_size + 2 * bias_size + F * w_size + wx_size + wh_size +
-                                                                2 * hp_size));
+                                            static_cast<size_t>(gh_size + 2 * bias_size + F * w_size + wx_size +
+                                                                wh_size + 2 * hp_size));
     if (scratch == nullptr) return runtime::Status::out_of_memory;
     float* gh = scratch;
     float* bx = gh + gh_size;
