@@ -6,13 +6,7 @@ namespace nodegrad::kernels {
 
 using namespace simd::avx512;
 
-namespace {
-inline vf gate_scale_pow2(vf p, vf n) { return _mm512_scalef_ps(p, n); }  // p * 2^n, rounded once
-}  // namespace
-
-#define NODEGRAD_GATES_SCALEF
 #include "rnn_gates_simd.h"
-#undef NODEGRAD_GATES_SCALEF
 
 void rnn_gates_tanh_f32__avx512(const RnnGateRow& r) noexcept { rnn_gates<false>(r); }
 void rnn_gates_relu_f32__avx512(const RnnGateRow& r) noexcept { rnn_gates<true>(r); }

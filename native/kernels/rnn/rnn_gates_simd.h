@@ -9,51 +9,6 @@
 
 namespace {
 
-// vmath's exp, tanh and sigmoid, bitwise (same polynomials, same roundings), with the final p * 2^n done by
-// one instruction where the ISA has one (AVX-512's vscalefps rounds once, correctly, as vexp's two-step
-// product does): the gate kernels spend most of their time in these five activations per unit.
-inline vf gate_exp(vf x) {
-  const vf xc = vmin(vset(89.0f), vmax(vset(-104.0f), x));
-  const vf n = vround(vmul(xc, vset(0x1.715476p+0f)));
-  vf r = vfnma(n, vset(0x1.63p-1f), xc);
-  r = vfnma(n, vset(-0x1.bd0106p-13f), r);
-  vf q = vset(0x1.6a2b36p-10f);
-  q = vfma(q, r, vset(0x1.1239f0p-7f));
-  q = vfma(q, r, vset(0x1.5558e6p-5f));
-  q = vfma(q, r, vset(0x1.555492p-3f));
-  q = vfma(q, r, vset(0x1.fffffcp-2f));
-  const vf p = vadd(vset(1.0f), vfma(vmul(r, r), q, r));
-#if defined(NODEGRAD_GATES_SCALEF)
-  return gate_scale_pow2(p, n);
-#else
-  const vi ni = vcvt_i(n);
-  const vi n1 = vsra_i<1>(ni);
-  const vi n2 = vsub_i(ni, n1);
-  const vf s1 = vfrom_bits(vshl_i<23>(vadd_i(n1, vset_i(127))));
-  const vf s2 = vfrom_bits(vshl_i<23>(vadd_i(n2, vset_i(127))));
-  return vmul(vmul(p, s1), s2);
-#endif
-}
-
-inline vf gate_tanh(vf x) {
-  const vf a = vabs(x);
-  const vf s = vmul(a, a);
-  vf q = vset(-0x1.75e6e4p-8f);
-  q = vfma(q, s, vset(0x1.52282cp-6f));
-  q = vfma(q, s, vset(-0x1.b83caep-5f));
-  q = vfma(q, s, vset(0x1.11072ap-3f));
-  q = vfma(q, s, vset(-0x1.555532p-2f));
-  const vf small = vfma(vmul(a, s), q, a);
-  const vf large = vsub(vset(1.0f), vdiv(vset(2.0f), vadd(gate_exp(vadd(a, a)), vset(1.0f))));
-  return vcopysign(vselect(vlt(a, vset(0.625f)), small, large), x);
-}
-
-inline vf gate_sigmoid(vf x) {
-  const vf e = gate_exp(vneg(vabs(x)));
-  const vf r = vdiv(vset(1.0f), vadd(vset(1.0f), e));
-  return vselect(vge(x, vzero()), r, vmul(e, r));
-}
-
 template <bool kFull>
 struct Lanes {
   static vf load(const float* p, int64_t n) {
@@ -88,7 +43,7 @@ inline void rnn_gates(const RnnGateRow& r) {
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
     const vf a = preact(lanes, r, j, m);
-    const vf h = kRelu ? vrelu(a) : gate_tanh(a);
+    const vf h = kRelu ? vrelu(a) : vtanh(a);
     L::store(r.h + j, h, m);
     L::store(r.y + j, h, m);
   });
@@ -98,12 +53,12 @@ inline void lstm_gates(const RnnGateRow& r) {
   const int64_t s = r.stride;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf i = gate_sigmoid(preact(lanes, r, j, m));
-    const vf f = gate_sigmoid(preact(lanes, r, s + j, m));
-    const vf g = gate_tanh(preact(lanes, r, 2 * s + j, m));
-    const vf o = gate_sigmoid(preact(lanes, r, 3 * s + j, m));
+    const vf i = vsigmoid(preact(lanes, r, j, m));
+    const vf f = vsigmoid(preact(lanes, r, s + j, m));
+    const vf g = vtanh(preact(lanes, r, 2 * s + j, m));
+    const vf o = vsigmoid(preact(lanes, r, 3 * s + j, m));
     const vf c = vadd(vmul(f, L::load(r.c_prev + j, m)), vmul(i, g));
-    const vf h = vmul(o, gate_tanh(c));
+    const vf h = vmul(o, vtanh(c));
     L::store(r.gates + j, i, m);
     L::store(r.gates + s + j, f, m);
     L::store(r.gates + 2 * s + j, g, m);
@@ -120,11 +75,11 @@ inline void gru_gates(const RnnGateRow& r) {
   const float* gh_n = r.g + 3 * s;
   for_blocks(r.n, [&](auto lanes, int64_t j, int64_t m) {
     using L = decltype(lanes);
-    const vf rg = gate_sigmoid(preact(lanes, r, j, m));
-    const vf z = gate_sigmoid(preact(lanes, r, s + j, m));
+    const vf rg = vsigmoid(preact(lanes, r, j, m));
+    const vf z = vsigmoid(preact(lanes, r, s + j, m));
     const int64_t o = 2 * s + j;
     const vf hn = vadd(L::load(gh_n + j, m), L::load(r.bh + o, m));
-    const vf n = gate_tanh(vadd(vadd(L::load(gx_n + j, m), L::load(r.bx + o, m)), vmul(rg, hn)));
+    const vf n = vtanh(vadd(vadd(L::load(gx_n + j, m), L::load(r.bx + o, m)), vmul(rg, hn)));
     const vf h = vadd(n, vmul(z, vsub(L::load(r.h_prev + j, m), n)));
     L::store(r.gates + j, rg, m);
     L::store(r.gates + s + j, z, m);
@@ -153,7 +108,7 @@ inline void lstm_gates_grad(const RnnGateGradRow& r) {
     using L = decltype(lanes);
     const vf i = L::load(r.gates + j, m), f = L::load(r.gates + s + j, m);
     const vf g = L::load(r.gates + 2 * s + j, m), o = L::load(r.gates + 3 * s + j, m);
-    const vf tc = gate_tanh(L::load(r.c + j, m));
+    const vf tc = vtanh(L::load(r.c + j, m));
     const vf dh = vadd(L::load(r.dh + j, m), L::load(r.dy + j, m));
     const vf dc = vadd(L::load(r.dc + j, m), vmul(vmul(dh, o), vsub(one, vmul(tc, tc))));
     const vf dai = vmul(vmul(vmul(dc, g), i), vsub(one, i));

@@ -91,7 +91,12 @@ inline vi vand_i(vi a, vi b) { return _mm512_and_si512(a, b); }
 template <int k> inline vi vshl_i(vi a) { return _mm512_slli_epi32(a, k); }
 template <int k> inline vi vsra_i(vi a) { return _mm512_srai_epi32(a, k); }
 
+// p * 2^n for integral n, rounded once: vexp's last step in one instruction (vmath_impl.h).
+inline vf vscale_pow2(vf p, vf n) { return _mm512_scalef_ps(p, n); }
+
+#define NODEGRAD_SIMD_SCALE_POW2
 #include "vmath_impl.h"
+#undef NODEGRAD_SIMD_SCALE_POW2
 
 }  // namespace
 }  // namespace nodegrad::simd::avx512

@@ -26,14 +26,19 @@ inline vf vexp(vf x) {
   q = vfma(q, r, vset(0x1.555492p-3f));
   q = vfma(q, r, vset(0x1.fffffcp-2f));
   const vf p = vadd(vset(1.0f), vfma(vmul(r, r), q, r));
-  // p * 2^n with n in [-150, 128], as p * 2^n1 * 2^n2 (n1 = n >> 1, n2 = n - n1, both normal powers): the
-  // first product is exact, the second rounds once, which gives correctly rounded overflow and subnormals.
+  // p * 2^n with n in [-150, 128], rounded once (so overflow and subnormals are correctly rounded): where
+  // the ISA has it, one instruction; else as p * 2^n1 * 2^n2 (n1 = n >> 1, n2 = n - n1, both normal
+  // powers), whose first product is exact and whose second rounds once. Both give the same bits.
+#if defined(NODEGRAD_SIMD_SCALE_POW2)
+  return vscale_pow2(p, n);
+#else
   const vi ni = vcvt_i(n);
   const vi n1 = vsra_i<1>(ni);
   const vi n2 = vsub_i(ni, n1);
   const vf s1 = vfrom_bits(vshl_i<23>(vadd_i(n1, vset_i(127))));
   const vf s2 = vfrom_bits(vshl_i<23>(vadd_i(n2, vset_i(127))));
   return vmul(vmul(p, s1), s2);
+#endif
 }
 
 // log(x), <= 2 ulp for finite x > 0 (subnormals included). log(+-0) = -Inf, log(x < 0) = NaN,
