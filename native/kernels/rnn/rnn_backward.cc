@@ -151,8 +151,12 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
     int count = 0;
     auto add = [&](Job j, double w) { list[count] = j, work[count++] = w; };
     if (a.dx != nullptr && I > 0) add(kDx, dN * I * GH);
-    if (split) add(kCatX, dN * rows * xcols), add(kCatH, dN * rows * hcols);
-    else if (cols > 0) add(kCat, dN * rows * cols);
+    if (both && !split) {
+      add(kCat, dN * rows * cols);
+    } else {
+      if (xcols > 0) add(kCatX, dN * rows * xcols);
+      if (hcols > 0) add(kCatH, dN * rows * hcols);
+    }
     if (gru && xcols > 0) add(kNih, dN * H * I);
     if (gru && hcols > 0) add(kNhh, dN * H * H);
     if (a.db_ih != nullptr || a.db_hh != nullptr) add(kSums, dN * GH / 8);  // a pass over dA, no FLOPs
@@ -204,16 +208,11 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
   nn.beta = tn.beta = 1.0f;
   tn.trans_a = true;
   auto run_job = [&](Job job) -> runtime::Status {
-    runtime::Status st = runtime::Status::ok;
     switch (job) {
       case kDx: return gemm_f32(ctx, N, I, GH, dax, GH, a.w_ih, I, a.dx, a.lddx, nn);
-      case kCat:
+      case kCat:  // both gradients
         if (h_copy) copy_h_prev();
-        if (both) {
-          return gemm_f32_split_n(ctx, rows, I, H, N, dax, GH, a.x, a.ldx, h_prev, H, a.dw_ih, I, a.dw_hh, H, tn);
-        }
-        if (xcols > 0) return gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, a.dw_ih, I, tn);
-        return gemm_f32(ctx, rows, H, N, dax, GH, h_prev, H, a.dw_hh, H, tn);
+        return gemm_f32_split_n(ctx, rows, I, H, N, dax, GH, a.x, a.ldx, h_prev, H, a.dw_ih, I, a.dw_hh, H, tn);
       case kCatX: return gemm_f32(ctx, rows, I, N, dax, GH, a.x, a.ldx, a.dw_ih, I, tn);
       case kCatH:
         if (h_copy) copy_h_prev();
@@ -229,9 +228,9 @@ runtime::Status rnn_backward_f32(runtime::Context& ctx, const RnnShape& s, const
           accumulate(a.db_hh, sums, rows);
           if (gru) accumulate_column_sums(ctx, N, H, dahn, H, a.db_hh + 2 * H);
         }
-        return st;
+        return runtime::Status::ok;
     }
-    return st;
+    return runtime::Status::ok;
   };
   runtime::Status status[7];
   if (side_by_side) {
