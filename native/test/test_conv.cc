@@ -146,6 +146,9 @@ void check_small(Context& ctx, const char* isa) {
   check({2, 1, 8, 13, 5, 3, 3, 2, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, isa);   // no padding, x's last row unread
   check({2, 2, 6, 11, 4, 2, 3, 1, 1, 3, 0, 1, 2, 1, 0, 0}, 0, 0, ctx, isa);    // padding past the kernel span
   check({2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1, 0, 0}, 0, 0, ctx, isa);  // K = 150 (LeNet conv2)
+  // dW with the output channels in the vector lanes (K ≥ 4·V): 2 and 4 channel vectors of 16, 9 items.
+  check({9, 6, 14, 14, 32, 5, 5, 2, 1, 1, 2, 1, 1, 1, 0, 0}, 2, 0, ctx, isa);  // K = 150, stride_h 2
+  check({2, 4, 9, 13, 64, 4, 4, 1, 1, 0, 1, 2, 1, 1, 0, 0}, 1, 1, ctx, isa);   // K = 64, dilation_h 2
   check({1, 6, 50, 45, 5, 5, 5, 1, 1, 2, 1, 1, 1, 1, 0, 0}, 2, 1, ctx, isa);   // K = 150 over 2 pixel tiles
   check({2, 3, 19, 17, 5, 7, 7, 2, 2, 3, 3, 1, 1, 1, 0, 0}, 3, 3, ctx, isa);   // K = 147, stride 2
   check({1, 4, 6, 9, 3, 7, 7, 1, 1, 3, 3, 1, 1, 1, 0, 0}, 3, 3, ctx, isa);     // K = 196: the general path

@@ -79,6 +79,36 @@ export function smallConvCases(count: number, seed: number): ConvCase[] {
   return out;
 }
 
+const dwcBase: ConvCase = { n: 3, c: 6, h: 14, w: 14, oc: 16, kh: 5, kw: 5, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1, bias: true, exact: false };
+
+/**
+ * Cases for the small path's dW with the output channels in the vector lanes, for a vector width V:
+ * V·3/4 − 1 .. 4·V + 1 output channels per group and K around 4·V.
+ */
+export function dwcCases(v: number): ConvCase[] {
+  const ocs = [Math.ceil((3 * v) / 4) - 1, Math.ceil((3 * v) / 4), v - 1, v, v + 1, 2 * v, 3 * v - 1, 4 * v, 4 * v + 1];
+  const out: ConvCase[] = [];
+  for (const oc of ocs) {
+    out.push({ ...dwcBase, oc }, { ...dwcBase, oc, exact: true });
+  }
+  // K = c·kh·kw = 4·V (c = V/4, 4×4) at widths across the pixel unroll, and K = 4·V − 1 (1×(4·V − 1)).
+  for (const w of [1, 3, 4, 5, 7, 9, 17]) out.push({ ...dwcBase, c: v / 4, kh: 4, kw: 4, h: 6, w: w + 3, oc: v, n: 2 });
+  const k1 = { ...dwcBase, c: 1, kh: 1, kw: 4 * v - 1, h: 3, w: 4 * v + 2, oc: v };
+  out.push(k1, { ...k1, exact: true });
+  // Geometry: padding (asymmetric), stride_h, dilation, groups, a batch over every chunk, one item.
+  out.push(
+    { ...dwcBase, pt: 2, pb: 1, pl: 2, pr: 0, oc: v },
+    { ...dwcBase, sh: 2, oc: v, exact: true },
+    { ...dwcBase, sh: 3, dh: 2, dw: 2, pt: 1, pb: 1, pl: 3, pr: 1, oc: 2 * v },
+    { ...dwcBase, c: 12, groups: 2, oc: 2 * v },
+    { ...dwcBase, c: 12, groups: 2, oc: 2 * v, exact: true },
+    { ...dwcBase, n: 11, oc: v, bias: false },
+    { ...dwcBase, n: 1, oc: v, h: 5, w: 5, pt: 2, pb: 2, pl: 2, pr: 2 },
+    { ...dwcBase, n: 0, oc: v },
+  );
+  return out;
+}
+
 interface Outputs { y: FloatArray; dx: FloatArray; dw: FloatArray; db: FloatArray; one: [FloatArray, FloatArray, FloatArray] }
 
 function run(k: Kernels, c: ConvCase, make: (a: Float32Array) => FloatArray, x: Float32Array, wt: Float32Array, b: Float32Array, dy: Float32Array): Outputs {

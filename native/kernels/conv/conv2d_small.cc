@@ -3,7 +3,10 @@
 // (conv2d_small.h) that keep whole output tiles in registers over the short reduction:
 //   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels)
 //   dX       Z = W_gᵀ · dY_g[:, tile], then col2im     (panels of K rows × pixels, reduced over channels)
-//   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes)
+//   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes); or,
+//            stride_w 1 with a long reduction and full channel vectors (LeNet's conv2), the output channels
+//            in the lanes: dW_gᵀ += taps of the padded x ⊗ dY_g channels-last, each tap a shifted view of
+//            the padded rows, so nothing is unfolded and each sum stays in a register over the item's pixels
 //   db       32 lanes of partial sums per channel, over each item's dy once (by dW's kernel where V = 16)
 // The backward computes any subset of dX, dW and db in one pass over the batch, item by item while the
 // item's dy is in cache, in fixed batch chunks whose dW and db lanes are added in chunk order at the end.
@@ -41,6 +44,8 @@ struct SmallKernels {
   void (*gemm)(int, int64_t, int64_t, int64_t, const float*, const float*, int64_t, float*, int64_t) noexcept;
   void (*dw)(int64_t, int64_t, int64_t, const float*, int64_t, const float*, int64_t, float*, const float*, float*,
              int64_t) noexcept;
+  void (*dwc)(int64_t, const int64_t*, int64_t, int64_t, int64_t, int64_t, const float*, const float*,
+              float*) noexcept;
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
   void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
   void (*add_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
@@ -53,21 +58,21 @@ SmallKernels small_kernels(Isa isa) {
   switch (isa) {
 #if defined(NODEGRAD_HAVE_AVX512)
     case Isa::avx512:
-      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_bias_lanes_f32__avx512,
+      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_small_dwc_f32__avx512, conv2d_bias_lanes_f32__avx512,
               conv2d_copy_runs_f32__avx512, conv2d_add_runs_f32__avx512, conv2d_fold_f32__avx512, 16, kConvSmallAccAvx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
-      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_bias_lanes_f32__avx2,
+      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_small_dwc_f32__avx2, conv2d_bias_lanes_f32__avx2,
               conv2d_copy_runs_f32__avx2, conv2d_add_runs_f32__avx2, conv2d_fold_f32__avx2, 8, kConvSmallAccAvx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
-      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_bias_lanes_f32__neon,
+      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_small_dwc_f32__neon, conv2d_bias_lanes_f32__neon,
               conv2d_copy_runs_f32__neon, conv2d_add_runs_f32__neon, conv2d_fold_f32__neon, 4, kConvSmallAccNeon};
 #endif
     default:
-      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_bias_lanes_f32__scalar,
+      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_small_dwc_f32__scalar, conv2d_bias_lanes_f32__scalar,
               conv2d_copy_runs_f32__scalar, conv2d_add_runs_f32__scalar, conv2d_fold_f32__scalar, 1, kConvSmallAccScalar};
   }
 }
@@ -216,6 +221,27 @@ void gemm_panels(const Plan& P, Panels pn, int64_t m, int64_t k, const float* a,
   }
 }
 
+// Output-channel vectors of dW with the channels in the lanes (the dwc kernel), or 0 for the pixel-lane
+// kernel: taps must be shifted views of padded rows (stride_w 1), the vectors at least 3/4 full, and the
+// reduction long enough that transposing dy to channels-last costs little next to it.
+int64_t dwc_vectors(const Plan& P) {
+  const int64_t V = P.kern.width, nvo = ceil_div(P.ocg, V);
+  if (!P.padded || V < 4 || nvo > 4 || 4 * P.ocg < 3 * nvo * V || P.k < 4 * V) return 0;
+  return nvo;
+}
+
+// dyt[p·ld + o] = dyg[o·p_count + p] for o < ocg (the padding channels are left as they are).
+void to_channels_last(int64_t ocg, int64_t p_count, const float* dyg, int64_t ld, float* dyt) {
+  constexpr int64_t kBlock = 16;
+  for (int64_t p0 = 0; p0 < p_count; p0 += kBlock) {
+    const int64_t p1 = std::min(p_count, p0 + kBlock);
+    for (int64_t o = 0; o < ocg; ++o) {
+      const float* src = dyg + o * p_count;
+      for (int64_t p = p0; p < p1; ++p) dyt[p * ld + o] = src[p];
+    }
+  }
+}
+
 // Reads a block sequentially once (one float per cache line), so that the kernels' many row streams over
 // it (more than the hardware prefetchers follow) hit the cache instead of waiting on memory.
 void stream_in(const float* p, int64_t n) {
@@ -308,13 +334,16 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
                                  const float* weight, float* dx, float* dweight, float* db) noexcept {
   const Plan P = make_plan(ctx, s);
   const int64_t V = P.kern.width, ocg4 = round_up(P.ocg, 4);
-  // db's lanes summed by dW's kernel from its loads of dy (V = 16), else by a pass of the bias kernel.
-  const bool db_in_dw = db != nullptr && dweight != nullptr && 2 * V == kConvBiasLanes;
+  // dW by the channel-lane kernel when nvo > 0 (lanes [groups, k, nvo·V]), else by the pixel-lane kernel.
+  const int64_t nvo = dweight != nullptr ? dwc_vectors(P) : 0, ldt = nvo * V;
+  // db's lanes summed by the pixel-lane dW kernel from its loads of dy (V = 16), else by a pass of the bias
+  // kernel.
+  const bool db_in_dw = db != nullptr && dweight != nullptr && nvo == 0 && 2 * V == kConvBiasLanes;
   const int64_t chunks = std::max<int64_t>(1, std::min(s.n, kChunks));
   // Workspace: dX's packed W_gᵀ, then per chunk the dW lanes [groups, ocg4, k, V] and the db lanes [oc, 32].
   const Panels pz = panels_of(P.k, P.kern.acc, true);
   const int64_t az_group = pz.panels * pz.rows * (P.ocg + 1), az_size = dx != nullptr ? s.groups * az_group : 0;
-  const int64_t wl_size = dweight != nullptr ? s.groups * ocg4 * P.k * V : 0;
+  const int64_t wl_size = dweight == nullptr ? 0 : nvo > 0 ? s.groups * P.k * ldt : s.groups * ocg4 * P.k * V;
   const int64_t bl_size = db != nullptr ? s.oc * kConvBiasLanes : 0;
   const int self = runtime::ThreadPool::current_thread();
   float* az = ctx.workspace.get_as<float>(self, Slot::misc, static_cast<size_t>(az_size + chunks * (wl_size + bl_size)));
@@ -326,24 +355,28 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
     pack(s.groups, P.k, P.ocg, pz, [](int64_t, int64_t) { return 0.0f; },
          [&](int64_t g, int64_t r, int64_t o) { return weight[(g * P.ocg + o) * P.k + r]; }, az);
   }
+  int64_t off[kSmallMaxK];  // the dwc kernel's tap offsets in the padded rows
+  for (int64_t r = 0; nvo > 0 && r < P.k; ++r) off[r] = tap_at(P, P.hp, 0, r, 0, 0);
   const Status st = run_tasks(ctx, chunks, [&](int64_t chunk, int thread) {
     const int64_t tile = std::min(P.tile, P.p), plane = P.padded ? P.cg * P.hp * P.wp : 0;
     // Z's rows: ldz apart, with the margins conv2d_fold reads when it runs (one tile per item).
     const bool gather = P.padded && P.tiles == 1;
     const int64_t margin = gather ? s.dilation_w * (s.kw - 1) + 16 : 0, ldz = tile + 2 * margin;
     float* cols = ctx.workspace.get_as<float>(thread, Slot::conv_columns,
-                                              static_cast<size_t>(P.k * tile + P.k * ldz + 2 * plane));
+                                              static_cast<size_t>(P.k * tile + P.k * ldz + 2 * plane + P.p * ldt));
     if (cols == nullptr) return false;
     float* z = cols + P.k * tile;
     float* xp = z + P.k * ldz;  // padded: x's rows, and dx's sums
     float* dxp = xp + plane;
+    float* dyt = dxp + plane;  // dwc: the item's dy, channels-last
+    std::fill(dyt, dyt + P.p * ldt, 0.0f);
     const ConvFold fold_geom{P.cg, s.h, s.w, s.kh, s.kw, s.stride_h, s.dilation_h, s.dilation_w, s.pad_top,
                              s.pad_left, s.oh, s.ow};
     const int64_t b0 = chunk * s.n / chunks, b1 = (chunk + 1) * s.n / chunks, item = s.oc * P.p;
     for (int64_t b = b0; b < b1; ++b) {
       // The item's dy: in cache already when dW's kernel prefetched it during the previous item, else
       // brought in by a sequential pass (db's, or a plain read).
-      const bool fetched = dweight != nullptr && b > b0;
+      const bool fetched = dweight != nullptr && nvo == 0 && b > b0;
       if (db != nullptr && !db_in_dw) {
         P.kern.bias(s.oc, P.p, dy + b * item, P.p, blanes + chunk * bl_size);
       } else if (!fetched) {
@@ -354,6 +387,10 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         const float* dyg = dy + (b * s.oc + g * P.ocg) * P.p;
         float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
         if (P.padded && dweight != nullptr) pad_rows(P, xg, 0, P.hp, xp);
+        if (nvo > 0) {
+          to_channels_last(P.ocg, P.p, dyg, ldt, dyt);
+          P.kern.dwc(P.k, off, nvo, s.oh, s.ow, s.stride_h * P.wp, xp, dyt, wlanes + chunk * wl_size + g * P.k * ldt);
+        }
         if (dxg != nullptr && !gather) {
           if (P.padded) {
             std::fill(dxp, dxp + plane, 0.0f);
@@ -363,7 +400,7 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         }
         for (int64_t t = 0; t < P.tiles; ++t) {
           const int64_t p0 = t * P.tile, count = std::min(P.tile, P.p - p0);
-          if (dweight != nullptr) {
+          if (dweight != nullptr && nvo == 0) {
             if (P.padded) {
               unfold(P, xp, 0, P.hp, p0, count, cols);
             } else {
@@ -396,9 +433,16 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
     for (int64_t g = 0; g < s.groups; ++g) {
       for (int64_t o = 0; o < P.ocg; ++o) {
         for (int64_t r = 0; r < P.k; ++r) {
-          const int64_t at = ((g * ocg4 + o) * P.k + r) * V;
-          float v = sum_lanes(wlanes + at, V);
-          for (int64_t c = 1; c < chunks; ++c) v += sum_lanes(wlanes + c * wl_size + at, V);
+          float v;
+          if (nvo > 0) {
+            const int64_t at = (g * P.k + r) * ldt + o;
+            v = wlanes[at];
+            for (int64_t c = 1; c < chunks; ++c) v += wlanes[c * wl_size + at];
+          } else {
+            const int64_t at = ((g * ocg4 + o) * P.k + r) * V;
+            v = sum_lanes(wlanes + at, V);
+            for (int64_t c = 1; c < chunks; ++c) v += sum_lanes(wlanes + c * wl_size + at, V);
+          }
           dweight[(g * P.ocg + o) * P.k + r] = v;
         }
       }

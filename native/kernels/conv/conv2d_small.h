@@ -42,6 +42,15 @@ constexpr int64_t kConvBiasLanes = 32;
 #define NODEGRAD_CONV_BIAS_LANES(name) \
   void name(int64_t m, int64_t n, const float* a, int64_t lda, float* lanes) noexcept
 
+// dW with the output channels in the vector lanes (stride_w 1): for taps t < taps (x offsets off[t]) and
+// output-channel vectors v < nvo (1 ≤ nvo ≤ 4), acc[(t·nvo + v)·V + q] += Σ over pixels (oy < rows, ox < cols)
+// in increasing oy·cols + ox, one fused multiply-add each, of x[off[t] + oy·row_step + ox] ·
+// dyt[((oy·cols + ox)·nvo + v)·V + q]: dyt is dy channels-last, each pixel's channels zero-padded to nvo·V.
+// No unfolding: each tap is a shifted view of the padded input rows. V: the ISA's vector width (≥ 4).
+#define NODEGRAD_CONV_SMALL_DWC(name)                                                                      \
+  void name(int64_t taps, const int64_t* off, int64_t nvo, int64_t rows, int64_t cols, int64_t row_step, \
+            const float* x, const float* dyt, float* acc) noexcept
+
 // Runs of `len` floats, `rows` of them: dst[r·dst_step + j] = src[r·src_step + j] (copy) or
 // dst[r·dst_step + j] += src[r·src_step + j] (add), for r < rows, j < len (the unfold and its adjoint).
 #define NODEGRAD_CONV_RUNS(name) \
@@ -60,6 +69,7 @@ struct ConvFold {
 #define NODEGRAD_CONV_SMALL_DECLARE(isa)                \
   NODEGRAD_CONV_SMALL_GEMM(conv2d_small_gemm_f32__##isa); \
   NODEGRAD_CONV_SMALL_DW(conv2d_small_dw_f32__##isa);     \
+  NODEGRAD_CONV_SMALL_DWC(conv2d_small_dwc_f32__##isa);   \
   NODEGRAD_CONV_BIAS_LANES(conv2d_bias_lanes_f32__##isa); \
   NODEGRAD_CONV_RUNS(conv2d_copy_runs_f32__##isa);        \
   NODEGRAD_CONV_RUNS(conv2d_add_runs_f32__##isa);        \

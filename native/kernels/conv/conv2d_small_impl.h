@@ -229,6 +229,98 @@ NODEGRAD_CONV_SMALL_DW(NODEGRAD_UKERNEL(conv2d_small_dw_f32)) {
   }
 }
 
+namespace {
+
+// dW with channels in the lanes: T taps × NVO channel vectors held in registers over every pixel, PX pixels
+// a step (their dy vectors in registers, x values broadcast from memory). Taps past tt repeat the last real
+// one and are not stored.
+constexpr int kRegs = kAcc >= 24 ? 32 : 16;
+constexpr int dwc_taps(int nvo) { return kAcc / nvo; }
+constexpr int dwc_pixels(int nvo) {
+  const int free = (kRegs - 2 - dwc_taps(nvo) * nvo) / nvo;
+  return free >= 4 ? 4 : free >= 2 ? 2 : 1;
+}
+
+template <int NVO, int T>
+inline void dwc_tile(int64_t tt, const int64_t* off, int64_t rows, int64_t cols, int64_t row_step, const float* x,
+                     const float* dyt, float* acc) {
+  constexpr int PX = dwc_pixels(NVO);
+  int64_t o[T];
+  vf s[T][NVO];
+  NODEGRAD_UNROLL
+  for (int t = 0; t < T; ++t) {
+    const int64_t at = t < tt ? t : tt - 1;
+    o[t] = off[at];
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NVO; ++v) s[t][v] = vload(acc + (at * NVO + v) * kWidth);
+  }
+  for (int64_t oy = 0; oy < rows; ++oy) {
+    const float* xr = x + oy * row_step;
+    const float* dr = dyt + oy * cols * NVO * kWidth;
+    int64_t ox = 0;
+    for (; ox + PX <= cols; ox += PX) {
+      vf d[PX][NVO];
+      NODEGRAD_UNROLL
+      for (int p = 0; p < PX; ++p)
+        NODEGRAD_UNROLL
+        for (int v = 0; v < NVO; ++v) d[p][v] = vload(dr + ((ox + p) * NVO + v) * kWidth);
+      NODEGRAD_UNROLL
+      for (int t = 0; t < T; ++t) {
+        const float* xt = xr + o[t] + ox;
+        NODEGRAD_UNROLL
+        for (int p = 0; p < PX; ++p) {
+          const vf b = vset(xt[p]);
+          NODEGRAD_UNROLL
+          for (int v = 0; v < NVO; ++v) s[t][v] = vfma(b, d[p][v], s[t][v]);
+        }
+      }
+    }
+    for (; ox < cols; ++ox) {
+      vf d[NVO];
+      NODEGRAD_UNROLL
+      for (int v = 0; v < NVO; ++v) d[v] = vload(dr + (ox * NVO + v) * kWidth);
+      NODEGRAD_UNROLL
+      for (int t = 0; t < T; ++t) {
+        const vf b = vset(xr[o[t] + ox]);
+        NODEGRAD_UNROLL
+        for (int v = 0; v < NVO; ++v) s[t][v] = vfma(b, d[v], s[t][v]);
+      }
+    }
+  }
+  NODEGRAD_UNROLL
+  for (int t = 0; t < T; ++t) {
+    if (t >= tt) break;
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NVO; ++v) vstore(acc + (t * NVO + v) * kWidth, s[t][v]);
+  }
+}
+
+// Taps in tiles as even as the budget allows (the tile's size a template argument, so no tap is wasted).
+template <int NVO>
+inline void dwc_taps_all(int64_t taps, const int64_t* off, int64_t rows, int64_t cols, int64_t row_step,
+                         const float* x, const float* dyt, float* acc) {
+  constexpr int kMax = dwc_taps(NVO);
+  const int64_t tiles = (taps + kMax - 1) / kMax, width = (taps + tiles - 1) / tiles;
+  for (int64_t t0 = 0; t0 < taps; t0 += width) {
+    const int64_t tt = taps - t0 < width ? taps - t0 : width;
+    float* a = acc + t0 * NVO * kWidth;
+    switch (width) {
+#define NODEGRAD_CASE(r)                                                                         \
+  case r:                                                                                        \
+    if constexpr (r <= kMax) dwc_tile<NVO, r>(tt, off + t0, rows, cols, row_step, x, dyt, a);                 \
+    break;
+      NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
+      NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+      NODEGRAD_CASE(13) NODEGRAD_CASE(14) NODEGRAD_CASE(15) NODEGRAD_CASE(16) NODEGRAD_CASE(17) NODEGRAD_CASE(18)
+      NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23) NODEGRAD_CASE(24)
+#undef NODEGRAD_CASE
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
 // ROWS rows at a time: each lane's sum is one dependency chain, so independent rows keep the adds in flight.
 template <int ROWS>
 inline void bias_rows(int64_t n, const float* a, int64_t lda, float* lanes) {
@@ -282,6 +374,16 @@ NODEGRAD_CONV_RUNS(NODEGRAD_UKERNEL(conv2d_add_runs_f32)) {
     int64_t j = 0;
     for (; j + kWidth <= len; j += kWidth) vstore(out + j, vadd(vload(out + j), vload(in + j)));
     if (j < len) vstore_part(out + j, vadd(vload_part(out + j, len - j), vload_part(in + j, len - j)), len - j);
+  }
+}
+
+NODEGRAD_CONV_SMALL_DWC(NODEGRAD_UKERNEL(conv2d_small_dwc_f32)) {
+  switch (nvo) {
+    case 1: return dwc_taps_all<1>(taps, off, rows, cols, row_step, x, dyt, acc);
+    case 2: return dwc_taps_all<2>(taps, off, rows, cols, row_step, x, dyt, acc);
+    case 3: return dwc_taps_all<3>(taps, off, rows, cols, row_step, x, dyt, acc);
+    case 4: return dwc_taps_all<4>(taps, off, rows, cols, row_step, x, dyt, acc);
+    default: break;
   }
 }
 
