@@ -1,7 +1,7 @@
 // GEMM kernel tests (TESTING.md T1) for every ISA this CPU runs, against a float64 reference: tiny sizes
 // exhaustively, every micro-kernel's tile edges, the cache-block edges, medium sizes (random-probe residual),
-// alpha/beta and NaN conventions, padded leading dimensions with rogue values, thread-count determinism, and
-// the column-split entry point gemm_f32_split_n.
+// alpha/beta and NaN conventions, padded leading dimensions with rogue values, thread-count determinism, the
+// column-split entry point gemm_f32_split_n, and leading dimensions at the L1 set stride.
 // Inputs and C sit in guard-page buffers, so any access past their last element faults.
 #include <chrono>
 #include <cmath>
@@ -34,6 +34,7 @@ struct Case {
   Mode mode = Mode::random;
   Fill fill = Fill::values;
   kernels::GemmPath path = kernels::GemmPath::automatic;
+  int64_t lda = 0, ldb = 0;  // when nonzero, A's and B's leading dimensions instead of the row width plus pad
 };
 
 int64_t span(int64_t rows, int64_t cols, int64_t ld) { return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols; }
@@ -67,8 +68,8 @@ struct Operands {
   Region a, b, c;
   std::vector<float> a0, b0, c0;
   Operands(const Case& s, test::Rng& rng)
-      : lda(ld(s.ta ? s.m : s.k, s.pad)),
-        ldb(ld(s.tb ? s.k : s.n, s.pad)),
+      : lda(s.lda != 0 ? s.lda : ld(s.ta ? s.m : s.k, s.pad)),
+        ldb(s.ldb != 0 ? s.ldb : ld(s.tb ? s.k : s.n, s.pad)),
         ldc(ld(s.n, s.pad)),
         a(g_arena_a, span(s.ta ? s.k : s.m, s.ta ? s.m : s.k, lda)),
         b(g_arena_b, span(s.tb ? s.n : s.k, s.tb ? s.k : s.n, ldb)),
@@ -95,9 +96,11 @@ struct Operands {
 };
 
 void describe(char* out, size_t size, const char* label, const Case& s) {
-  std::snprintf(out, size, "%s m=%lld n=%lld k=%lld ta=%d tb=%d alpha=%g beta=%g pad=%lld %s fill=%d path=%d", label,
-                (long long)s.m, (long long)s.n, (long long)s.k, s.ta, s.tb, s.alpha, s.beta, (long long)s.pad,
-                s.mode == Mode::exact ? "exact" : "random", static_cast<int>(s.fill), static_cast<int>(s.path));
+  std::snprintf(out, size,
+                "%s m=%lld n=%lld k=%lld ta=%d tb=%d alpha=%g beta=%g pad=%lld lda=%lld ldb=%lld %s fill=%d path=%d",
+                label, (long long)s.m, (long long)s.n, (long long)s.k, s.ta, s.tb, s.alpha, s.beta, (long long)s.pad,
+                (long long)s.lda, (long long)s.ldb, s.mode == Mode::exact ? "exact" : "random",
+                static_cast<int>(s.fill), static_cast<int>(s.path));
 }
 
 bool call(runtime::Context& ctx, const Case& s, Operands& x) {
@@ -390,6 +393,48 @@ void determinism(Isa isa, const Case& s, test::Rng& rng) {
   }
 }
 
+// Leading dimensions that are multiples of kGemmSetStride (A not transposed then packed instead of read in
+// place, B given a shorter kc or packed: see gemm.cc) and ones just off them, k >= 1024, on shapes that meet the
+// rules' row and column conditions (with edge tiles) and one that misses them: each against the reference,
+// beta 0 over NaN, and the automatic, in-place and packed paths on 1 thread and automatic on 2 bitwise equal.
+void set_strides(Isa isa, const kernels::GemmConfigF32& cfg, test::Rng& rng, bool quick) {
+  const int64_t mr = cfg.mr, nr = cfg.nr, set = kernels::kGemmSetStride;
+  const int64_t shapes[][2] = {{4 * mr + 3, 4 * nr + 5}, {mr + 2, 4 * nr}, {2 * mr, nr + 3}};
+  runtime::Context one(isa, 1), two(isa, 2);
+  int counter = 0;
+  for (const auto& sh : shapes) {
+    for (int64_t ldb : {set, set + 16}) {
+      for (bool a_set : {true, false}) {
+        for (bool ta : {false, true}) {
+          const int variant = counter++ % 3;
+          if (quick && counter % 2 != 0) continue;
+          Case s{sh[0], sh[1], set + 37, ta, false};
+          s.lda = ta ? (a_set ? set : s.m + 3) : (a_set ? 2 * set : set + 64);
+          s.ldb = ldb;
+          s.alpha = variant == 1 ? 0.7f : variant == 2 ? -1.0f : 1.0f;
+          s.beta = variant == 1 ? 1.3f : variant == 2 ? 1.0f : 0.0f;
+          s.fill = s.beta == 0.0f ? Fill::c_nan : Fill::values;
+          Operands x(s, rng);
+          if (!run_and_check(one, s, x, "set stride")) return;
+          const std::vector<float> expect(x.c.data(), x.c.data() + x.c.size());
+          char where[256];
+          describe(where, sizeof(where), "set stride", s);
+          for (int run = 0; run < 3; ++run) {
+            std::memcpy(x.c.data(), x.c0.data(), x.c0.size() * 4);
+            s.path = run == 0 ? kernels::GemmPath::direct : run == 1 ? kernels::GemmPath::packed
+                                                                    : kernels::GemmPath::automatic;
+            call(run == 2 ? two : one, s, x);
+            const bool same = std::memcmp(x.c.data(), expect.data(), expect.size() * 4) == 0;
+            CHECK_MSG(same, "%s: %s differs from automatic on 1 thread", where,
+                      run == 0 ? "in place" : run == 1 ? "packed" : "2 threads");
+            if (!same) return;
+          }
+        }
+      }
+    }
+  }
+}
+
 // A GEMM issued right after the pool starts must not wait for a worker that missed its job.
 void fresh_pools(Isa isa, test::Rng& rng) {
   const Case s{64, 64, 1100};  // above the parallel threshold
@@ -523,6 +568,7 @@ int main(int argc, char** argv) {
     determinism(isa, Case{301, 299, 300, false, true, 1.0f, 0.5f}, rng);  // packed, threads over C blocks
     determinism(isa, Case{170, 190, 200, false, false, 0.7f, 1.0f}, rng);  // in place, threads over C blocks
     split_columns(isa, cfg, rng, quick); lap("split");
+    set_strides(isa, cfg, rng, quick); lap("set strides");
     fresh_pools(isa, rng);
     out_of_memory(isa, rng); lap("det");
   }

@@ -7,11 +7,13 @@
 //         pack A                 into the running thread's own workspace
 //         for jr in chunk step NR, ir in block step MR: one micro-kernel call per register tile
 //
-// The tile grid depends only on m, n, k and the ISA (never on the thread count), and k is never split
-// across threads, so results are bitwise identical for any thread count. Edge tiles run the micro-kernel on
-// a scratch tile and merge the valid part (or an ISA's tile kernel computes them in registers with masks),
-// so nothing outside the given m x n block of C is read or written. Small problems read B (not transposed)
-// and A (transposed, or either way with a tile kernel) in place: packing would cost more than it saves.
+// The tile grid and the k blocking depend only on m, n, k, the leading dimensions and the ISA (never on the
+// thread count), and k is never split across threads, so results are bitwise identical for any thread count.
+// Edge tiles run the micro-kernel on a scratch tile and merge the valid part (or an ISA's tile kernel computes
+// them in registers with masks), so nothing outside the given m x n block of C is read or written. Small
+// problems read B (not transposed) and A (transposed, or either way with a tile kernel) in place: packing would
+// cost more than it saves, except for some operands whose rows sit a multiple of 4 KiB apart, which then get
+// packed or a shorter kc (run_problem).
 // Layout, alpha/beta and NaN conventions: gemm.h.
 // gemm_f32_split_n runs the same nest over B and C split by columns into two matrices each: packing reads each
 // panel from its own matrix (the one panel across the split element by element), and the register tile across
@@ -36,13 +38,13 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
     case Isa::avx512:
       return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 84, 1024, 2048,
               gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512,
-              gemm_pack_a_t_f32_14__avx512};
+              gemm_pack_a_t_f32_14__avx512, 256, false};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
       return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048,
               gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2,
-              gemm_pack_a_t_f32_6__avx2};
+              gemm_pack_a_t_f32_6__avx2, 0, true};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
@@ -246,14 +248,25 @@ runtime::Status run_problem(runtime::Context& ctx, Problem P, GemmPath path) noe
   const int64_t m = P.m, n = P.n, k = P.k;
   const GemmOptions& options = P.o;
   const int MR = P.cfg.mr, NR = P.cfg.nr;
-  P.kc = ceil_div(k, ceil_div(k, P.cfg.kc));
+  const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const bool small = volume <= static_cast<double>(kGemmDirectMaxVolume);
+  const bool direct = path == GemmPath::automatic ? small : path == GemmPath::direct;
+  // Operands read in place with rows a multiple of 4 KiB apart (kGemmSetStride), measured on Zen 5 (48 KiB
+  // 12-way L1d). A not transposed: the tile kernel reading more than 8 such rows per step evicts its own lines;
+  // packing A (once per task, reused by every column panel) pays from 4 panels on. B not transposed, k >= 1024:
+  // each row tile streams the kc x nr panel again and finds it evicted. AVX-512 (two lines per panel row) gains
+  // most from a shorter kc, which pays from two row tiles when one is a thin edge tile, else from four; AVX2
+  // (one line per row) from packing B, which pays from four. The kc cap is keyed on the problem, not on the
+  // path taken, so a forced path gives the same bits.
+  const bool a_conflict = !options.trans_a && P.lda % kGemmSetStride == 0 && m > 8 && MR > 8 && n >= 4 * NR;
+  const bool b_conflict = !options.trans_b && P.n1 == n && P.ldb % kGemmSetStride == 0 && k >= 1024 && small;
+  const bool cap_kc = b_conflict && P.cfg.kc_b_conflict > 0 && m > MR && (m % MR != 0 || m >= 4 * MR);
+  const bool pack_b = b_conflict && P.cfg.pack_b_conflict && m >= 4 * MR;
+  P.kc = ceil_div(k, ceil_div(k, cap_kc ? min64(P.cfg.kc, P.cfg.kc_b_conflict) : P.cfg.kc));
   P.mc = round_up(ceil_div(m, ceil_div(m, P.cfg.mc)), MR);
   P.nc = round_up(ceil_div(n, ceil_div(n, P.cfg.nc)), NR);
-  const double volume = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  const bool direct = path == GemmPath::automatic ? volume <= static_cast<double>(kGemmDirectMaxVolume)
-                                                 : path == GemmPath::direct;
-  P.direct_a = direct && (options.trans_a || P.cfg.tile != nullptr);
-  P.direct_b = direct && !options.trans_b;
+  P.direct_a = direct && (options.trans_a || P.cfg.tile != nullptr) && !a_conflict;
+  P.direct_b = direct && !options.trans_b && !pack_b;
 
   // Nested inside another kernel's parallel task: run serially on this thread with its own scratch.
   ThreadPool& pool = ctx.pool;

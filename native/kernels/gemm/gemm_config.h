@@ -24,6 +24,11 @@ struct GemmConfigF32 {
   GemmPackAF32 pack_a_n = nullptr;
   GemmPackBF32 pack_b_t = nullptr;
   GemmPackAF32 pack_a_t = nullptr;  // SIMD packing of A transposed (else the portable pack)
+  // B not transposed with its rows a multiple of kGemmSetStride apart, k >= 1024 and more than one row tile,
+  // on the in-place path (see gemm.cc): kc_b_conflict > 0 caps kc there, pack_b_conflict packs B instead of
+  // reading it in place; neither leaves it alone (measured on Zen 5 for AVX-512 and AVX2 only).
+  int64_t kc_b_conflict = 0;
+  bool pack_b_conflict = false;
 };
 
 // The configuration used for `isa` (scalar for an ISA this build has no kernels for).
@@ -32,6 +37,10 @@ GemmConfigF32 gemm_config_f32(runtime::Isa isa) noexcept;
 // Problems with m * n * k at or below this read A and B in place where the micro-kernels can (see gemm.cc)
 // instead of packing their full panels: packing would cost more than it saves.
 constexpr int64_t kGemmDirectMaxVolume = int64_t{256} * 256 * 256;
+
+// A leading dimension that is a multiple of this many floats (4 KiB) puts every row of an operand in the same
+// L1 set (64 sets on Zen 5, and on most x86 cores): read in place, such an operand evicts itself.
+constexpr int64_t kGemmSetStride = 1024;
 
 // gemm_f32 with the choice between packing and reading in place forced (for tests; both give bitwise the
 // same C).

@@ -10,7 +10,8 @@
 // Rows and columns past the matrix edge are zero (where the ISA has a tile kernel, a partial panel's padding
 // may be left unwritten: only that kernel reads partial panels, and only their valid part). Each element of C is one micro-kernel sum over all of k in
 // increasing p, so it depends only on its row of A and column of B: every split of C gives bitwise the same
-// results (and the same as gemm_f32 whenever k fits in one of its depth blocks).
+// results (and the same as gemm_f32 whenever k fits in one of its depth blocks, which for a B with rows
+// kGemmSetStride apart may be shorter: gemm.cc).
 // Baseline code; the micro-kernels are those of gemm_config_f32(isa).
 #pragma once
 
