@@ -82,8 +82,9 @@ export function smallConvCases(count: number, seed: number): ConvCase[] {
 const dwcBase: ConvCase = { n: 3, c: 6, h: 14, w: 14, oc: 16, kh: 5, kw: 5, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1, bias: true, exact: false };
 
 /**
- * Cases for the small path's dW with the output channels in the vector lanes, for a vector width V:
- * V·3/4 − 1 .. 4·V + 1 output channels per group and K around 4·V.
+ * Cases for the small path's forward and dW with the output channels in the vector lanes, for a vector
+ * width V: V·3/4 − 1 .. 4·V + 1 output channels per group, K around 4·V, output widths on both sides of the
+ * forward's bound on padded columns, items on both sides of its two per thread.
  */
 export function dwcCases(v: number): ConvCase[] {
   const ocs = [Math.ceil((3 * v) / 4) - 1, Math.ceil((3 * v) / 4), v - 1, v, v + 1, 2 * v, 3 * v - 1, 4 * v, 4 * v + 1];
@@ -103,6 +104,8 @@ export function dwcCases(v: number): ConvCase[] {
     { ...dwcBase, c: 12, groups: 2, oc: 2 * v },
     { ...dwcBase, c: 12, groups: 2, oc: 2 * v, exact: true },
     { ...dwcBase, n: 11, oc: v, bias: false },
+    { ...dwcBase, n: 9, oc: 2 * v, w: 12, pl: 1, pr: 0, exact: true },
+    { ...dwcBase, n: 9, oc: 4 * v, h: 7, w: 8, dw: 2, pl: 3, pr: 3 },
     { ...dwcBase, n: 1, oc: v, h: 5, w: 5, pt: 2, pb: 2, pl: 2, pr: 2 },
     { ...dwcBase, n: 0, oc: v },
   );

@@ -1,7 +1,9 @@
 // conv2d for a short reduction K = C/groups·KH·KW (one input channel: K = KH·KW), any stride, padding and
 // dilation: the unfolded input of a pixel tile, cols [K, count] (im2col), is read in place by micro-kernels
 // (conv2d_small.h) that keep whole output tiles in registers over the short reduction:
-//   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels)
+//   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels); or, stride 1
+//            where dW's channel-lane conditions hold (LeNet's conv2), channels in the lanes over pixels
+//            of the padded width, each tap a shifted view of the padded rows (the same sums, same bits)
 //   dX       Z = W_gᵀ · dY_g[:, tile], then col2im     (panels of K rows × pixels, reduced over channels)
 //   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes); or,
 //            stride_w 1 with a long reduction and full channel vectors (LeNet's conv2), the output channels
@@ -46,6 +48,8 @@ struct SmallKernels {
              int64_t) noexcept;
   void (*dwc)(int64_t, const int64_t*, int64_t, int64_t, int64_t, int64_t, const float*, const float*,
               float*) noexcept;
+  void (*fwdc)(int64_t, const int64_t*, int64_t, int64_t, const float*, const float*, const float*,
+               float*) noexcept;
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
   void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
   void (*add_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
@@ -58,21 +62,25 @@ SmallKernels small_kernels(Isa isa) {
   switch (isa) {
 #if defined(NODEGRAD_HAVE_AVX512)
     case Isa::avx512:
-      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_small_dwc_f32__avx512, conv2d_bias_lanes_f32__avx512,
+      return {conv2d_small_gemm_f32__avx512, conv2d_small_dw_f32__avx512, conv2d_small_dwc_f32__avx512, conv2d_small_fwdc_f32__avx512,
+              conv2d_bias_lanes_f32__avx512,
               conv2d_copy_runs_f32__avx512, conv2d_add_runs_f32__avx512, conv2d_fold_f32__avx512, 16, kConvSmallAccAvx512};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
-      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_small_dwc_f32__avx2, conv2d_bias_lanes_f32__avx2,
+      return {conv2d_small_gemm_f32__avx2, conv2d_small_dw_f32__avx2, conv2d_small_dwc_f32__avx2, conv2d_small_fwdc_f32__avx2,
+              conv2d_bias_lanes_f32__avx2,
               conv2d_copy_runs_f32__avx2, conv2d_add_runs_f32__avx2, conv2d_fold_f32__avx2, 8, kConvSmallAccAvx2};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
-      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_small_dwc_f32__neon, conv2d_bias_lanes_f32__neon,
+      return {conv2d_small_gemm_f32__neon, conv2d_small_dw_f32__neon, conv2d_small_dwc_f32__neon, conv2d_small_fwdc_f32__neon,
+              conv2d_bias_lanes_f32__neon,
               conv2d_copy_runs_f32__neon, conv2d_add_runs_f32__neon, conv2d_fold_f32__neon, 4, kConvSmallAccNeon};
 #endif
     default:
-      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_small_dwc_f32__scalar, conv2d_bias_lanes_f32__scalar,
+      return {conv2d_small_gemm_f32__scalar, conv2d_small_dw_f32__scalar, conv2d_small_dwc_f32__scalar, conv2d_small_fwdc_f32__scalar,
+              conv2d_bias_lanes_f32__scalar,
               conv2d_copy_runs_f32__scalar, conv2d_add_runs_f32__scalar, conv2d_fold_f32__scalar, 1, kConvSmallAccScalar};
   }
 }
@@ -230,6 +238,19 @@ int64_t dwc_vectors(const Plan& P) {
   return nvo;
 }
 
+// Output-channel vectors of the forward with the channels in the lanes (the fwdc kernel), or 0 for the
+// panel kernels: stride 1, so that a tile's pixels are consecutive in the padded rows, at most a third of
+// the padded width outside the output (those columns are computed too), the dwc kernel's vector
+// conditions, and at least two items per thread (the panel path also splits items into tiles). Both add
+// the bias and then each tap in order by one fused multiply-add, so they give the same bits.
+int64_t fwdc_vectors(const Context& ctx, const Plan& P) {
+  const Conv2dShape& s = P.s;
+  if (s.stride_h != 1 || s.stride_w != 1 || 3 * (P.wp - s.ow) > P.wp || s.n * s.groups < 2 * ctx.pool.num_threads()) {
+    return 0;
+  }
+  return dwc_vectors(P);
+}
+
 // dyt[p·ld + o] = dyg[o·p_count + p] for o < ocg (the padding channels are left as they are).
 void to_channels_last(int64_t ocg, int64_t p_count, const float* dyg, int64_t ld, float* dyt) {
   constexpr int64_t kBlock = 16;
@@ -291,10 +312,53 @@ void conv2d_bias_finish(const float* lanes, int64_t chunks, int64_t chunk_stride
   }
 }
 
+namespace {
+
+// The forward by the fwdc kernel: one task per item and group, over the item's padded planes; the
+// channels-last result goes back to NCHW without its columns past ow.
+Status forward_channels(Context& ctx, const Plan& P, int64_t nvo, const float* x, const float* weight,
+                        const float* bias, float* y) {
+  const Conv2dShape& s = P.s;
+  const int64_t ldt = nvo * P.kern.width, wsize = (P.k + 1) * ldt;  // per group: wᵀ [k, ldt], then the bias
+  float* wt = ctx.workspace.get_as<float>(runtime::ThreadPool::current_thread(), Slot::misc,
+                                          static_cast<size_t>(s.groups * wsize));
+  if (wt == nullptr) return Status::out_of_memory;
+  std::fill(wt, wt + s.groups * wsize, 0.0f);
+  for (int64_t g = 0; g < s.groups; ++g) {
+    for (int64_t o = 0; o < P.ocg; ++o) {
+      for (int64_t r = 0; r < P.k; ++r) wt[g * wsize + r * ldt + o] = weight[(g * P.ocg + o) * P.k + r];
+      wt[g * wsize + P.k * ldt + o] = bias != nullptr ? bias[g * P.ocg + o] : 0.0f;
+    }
+  }
+  int64_t off[kSmallMaxK];
+  for (int64_t r = 0; r < P.k; ++r) off[r] = tap_at(P, P.hp, 0, r, 0, 0);
+  const int64_t q_count = (s.oh - 1) * P.wp + s.ow, plane = P.cg * P.hp * P.wp;
+  return run_tasks(ctx, s.n * s.groups, [&](int64_t task, int thread) {
+    const int64_t g = task % s.groups, b = task / s.groups;
+    float* xp = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(plane + q_count * ldt));
+    if (xp == nullptr) return false;
+    float* yt = xp + plane;
+    pad_rows(P, x + (b * s.c + g * P.cg) * s.h * s.w, 0, P.hp, xp);
+    P.kern.fwdc(P.k, off, nvo, q_count, xp, wt + g * wsize, wt + g * wsize + P.k * ldt, yt);
+    float* yg = y + (b * s.oc + g * P.ocg) * P.p;
+    for (int64_t oy = 0; oy < s.oh; ++oy) {
+      for (int64_t o = 0; o < P.ocg; ++o) {
+        const float* src = yt + oy * P.wp * ldt + o;
+        float* dst = yg + o * P.p + oy * s.ow;
+        for (int64_t ox = 0; ox < s.ow; ++ox) dst[ox] = src[ox * ldt];
+      }
+    }
+    return true;
+  });
+}
+
+}  // namespace
+
 Status conv2d_small_forward_f32(Context& ctx, const Conv2dShape& s, const float* x, const float* weight,
                                 const float* bias, float* y) noexcept {
   Plan P = make_plan(ctx, s);
   if (s.n == 0 || P.p == 0) return Status::ok;
+  if (const int64_t nvo = fwdc_vectors(ctx, P); nvo > 0) return forward_channels(ctx, P, nvo, x, weight, bias, y);
   // More, smaller tiles when the batch alone gives fewer than two tasks per thread (no effect on results).
   const int64_t items = s.n * s.groups, want = ceil_div(2 * ctx.pool.num_threads(), items);
   if (P.tiles < want && P.p > 16) {

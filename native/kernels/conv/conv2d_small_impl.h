@@ -319,6 +319,58 @@ inline void dwc_taps_all(int64_t taps, const int64_t* off, int64_t rows, int64_t
   }
 }
 
+// Forward with channels in the lanes: Q pixels × NVO channel vectors in registers over every tap; the
+// pixels are consecutive, so each tap's x values are one pointer and constant displacements.
+template <int NVO, int Q>
+inline void fwdc_tile(int64_t taps, const int64_t* off, const float* x, const float* wt, const float* bias,
+                      float* yt) {
+  vf s[Q][NVO];
+  NODEGRAD_UNROLL
+  for (int v = 0; v < NVO; ++v) {
+    const vf b = vload(bias + v * kWidth);
+    NODEGRAD_UNROLL
+    for (int j = 0; j < Q; ++j) s[j][v] = b;
+  }
+  for (int64_t t = 0; t < taps; ++t) {
+    const float* xt = x + off[t];
+    vf w[NVO];
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NVO; ++v) w[v] = vload(wt + (t * NVO + v) * kWidth);
+    NODEGRAD_UNROLL
+    for (int j = 0; j < Q; ++j) {
+      const vf b = vset(xt[j]);
+      NODEGRAD_UNROLL
+      for (int v = 0; v < NVO; ++v) s[j][v] = vfma(b, w[v], s[j][v]);
+    }
+  }
+  NODEGRAD_UNROLL
+  for (int j = 0; j < Q; ++j)
+    NODEGRAD_UNROLL
+    for (int v = 0; v < NVO; ++v) vstore(yt + (j * NVO + v) * kWidth, s[j][v]);
+}
+
+template <int NVO>
+inline void fwdc_all(int64_t taps, const int64_t* off, int64_t q_count, const float* x, const float* wt,
+                     const float* bias, float* yt) {
+  constexpr int kMax = dwc_taps(NVO);
+  int64_t q = 0;
+  for (; q + kMax <= q_count; q += kMax) fwdc_tile<NVO, kMax>(taps, off, x + q, wt, bias, yt + q * NVO * kWidth);
+  const int64_t rest = q_count - q;
+  float* yq = yt + q * NVO * kWidth;
+  switch (rest) {
+#define NODEGRAD_CASE(r)                                                                  \
+  case r:                                                                                 \
+    if constexpr (r < kMax) fwdc_tile<NVO, r>(taps, off, x + q, wt, bias, yq);           \
+    break;
+    NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
+    NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+    NODEGRAD_CASE(13) NODEGRAD_CASE(14) NODEGRAD_CASE(15) NODEGRAD_CASE(16) NODEGRAD_CASE(17) NODEGRAD_CASE(18)
+    NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23)
+#undef NODEGRAD_CASE
+    default: break;
+  }
+}
+
 }  // namespace
 
 // ROWS rows at a time: each lane's sum is one dependency chain, so independent rows keep the adds in flight.
@@ -383,6 +435,16 @@ NODEGRAD_CONV_SMALL_DWC(NODEGRAD_UKERNEL(conv2d_small_dwc_f32)) {
     case 2: return dwc_taps_all<2>(taps, off, rows, cols, row_step, x, dyt, acc);
     case 3: return dwc_taps_all<3>(taps, off, rows, cols, row_step, x, dyt, acc);
     case 4: return dwc_taps_all<4>(taps, off, rows, cols, row_step, x, dyt, acc);
+    default: break;
+  }
+}
+
+NODEGRAD_CONV_SMALL_FWDC(NODEGRAD_UKERNEL(conv2d_small_fwdc_f32)) {
+  switch (nvo) {
+    case 1: return fwdc_all<1>(taps, off, q_count, x, wt, bias, yt);
+    case 2: return fwdc_all<2>(taps, off, q_count, x, wt, bias, yt);
+    case 3: return fwdc_all<3>(taps, off, q_count, x, wt, bias, yt);
+    case 4: return fwdc_all<4>(taps, off, q_count, x, wt, bias, yt);
     default: break;
   }
 }
