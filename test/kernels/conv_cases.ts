@@ -106,6 +106,10 @@ export function dwcCases(v: number): ConvCase[] {
     { ...dwcBase, n: 11, oc: v, bias: false },
     { ...dwcBase, n: 9, oc: 2 * v, w: 12, pl: 1, pr: 0, exact: true },
     { ...dwcBase, n: 9, oc: 4 * v, h: 7, w: 8, dw: 2, pl: 3, pr: 3 },
+    // Output rows past the forward's register tile (24 pixels over the channel vectors): the last tile short.
+    { ...dwcBase, n: 9, h: 7, w: 29, oc: v },
+    { ...dwcBase, h: 6, w: 53, oc: v, exact: true },
+    { ...dwcBase, n: 9, h: 6, w: 11, oc: 4 * v },
     { ...dwcBase, n: 1, oc: v, h: 5, w: 5, pt: 2, pb: 2, pl: 2, pr: 2 },
     { ...dwcBase, n: 0, oc: v },
   );

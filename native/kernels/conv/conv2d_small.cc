@@ -1,9 +1,9 @@
 // conv2d for a short reduction K = C/groups·KH·KW (one input channel: K = KH·KW), any stride, padding and
 // dilation: the unfolded input of a pixel tile, cols [K, count] (im2col), is read in place by micro-kernels
 // (conv2d_small.h) that keep whole output tiles in registers over the short reduction:
-//   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels); or, stride 1
-//            where dW's channel-lane conditions hold (LeNet's conv2), channels in the lanes over pixels
-//            of the padded width, each tap a shifted view of the padded rows (the same sums, same bits)
+//   forward  y_g[:, tile] = W_g · cols + bias        (panels of output channels × pixels); or, where dW's
+//            channel-lane conditions hold (LeNet's conv2), channels in the lanes over each output row's
+//            pixels, each tap a shifted view of the padded rows (the same sums, the same bits)
 //   dX       Z = W_gᵀ · dY_g[:, tile], then col2im     (panels of K rows × pixels, reduced over channels)
 //   dW       lanes += dY_g[:, tile] ⊗ cols over pixels (vector lanes of partial sums, no transposes); or,
 //            stride_w 1 with a long reduction and full channel vectors (LeNet's conv2), the output channels
@@ -48,8 +48,8 @@ struct SmallKernels {
              int64_t) noexcept;
   void (*dwc)(int64_t, const int64_t*, int64_t, int64_t, int64_t, int64_t, const float*, const float*,
               float*) noexcept;
-  void (*fwdc)(int64_t, const int64_t*, int64_t, int64_t, const float*, const float*, const float*,
-               float*) noexcept;
+  void (*fwdc)(int64_t, const int64_t*, int64_t, int64_t, int64_t, int64_t, const float*, const float*,
+               const float*, float*) noexcept;
   void (*bias)(int64_t, int64_t, const float*, int64_t, float*) noexcept;
   void (*copy_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
   void (*add_runs)(int64_t, int64_t, const float*, int64_t, float*, int64_t) noexcept;
@@ -239,16 +239,11 @@ int64_t dwc_vectors(const Plan& P) {
 }
 
 // Output-channel vectors of the forward with the channels in the lanes (the fwdc kernel), or 0 for the
-// panel kernels: stride 1, so that a tile's pixels are consecutive in the padded rows, at most a third of
-// the padded width outside the output (those columns are computed too), the dwc kernel's vector
-// conditions, and at least two items per thread (the panel path also splits items into tiles). Both add
-// the bias and then each tap in order by one fused multiply-add, so they give the same bits.
+// panel kernels: the dwc kernel's conditions, and at least two items per thread (the panel path also
+// splits items into tiles). Both add the bias and then each tap in order by one fused multiply-add, so
+// they give the same bits.
 int64_t fwdc_vectors(const Context& ctx, const Plan& P) {
-  const Conv2dShape& s = P.s;
-  if (s.stride_h != 1 || s.stride_w != 1 || 3 * (P.wp - s.ow) > P.wp || s.n * s.groups < 2 * ctx.pool.num_threads()) {
-    return 0;
-  }
-  return dwc_vectors(P);
+  return P.s.n * P.s.groups < 2 * ctx.pool.num_threads() ? 0 : dwc_vectors(P);
 }
 
 // dyt[p·ld + o] = dyg[o·p_count + p] for o < ocg (the padding channels are left as they are).
@@ -315,7 +310,7 @@ void conv2d_bias_finish(const float* lanes, int64_t chunks, int64_t chunk_stride
 namespace {
 
 // The forward by the fwdc kernel: one task per item and group, over the item's padded planes; the
-// channels-last result goes back to NCHW without its columns past ow.
+// channels-last result goes back to NCHW.
 Status forward_channels(Context& ctx, const Plan& P, int64_t nvo, const float* x, const float* weight,
                         const float* bias, float* y) {
   const Conv2dShape& s = P.s;
@@ -332,21 +327,17 @@ Status forward_channels(Context& ctx, const Plan& P, int64_t nvo, const float* x
   }
   int64_t off[kSmallMaxK];
   for (int64_t r = 0; r < P.k; ++r) off[r] = tap_at(P, P.hp, 0, r, 0, 0);
-  const int64_t q_count = (s.oh - 1) * P.wp + s.ow, plane = P.cg * P.hp * P.wp;
+  const int64_t plane = P.cg * P.hp * P.wp;
   return run_tasks(ctx, s.n * s.groups, [&](int64_t task, int thread) {
     const int64_t g = task % s.groups, b = task / s.groups;
-    float* xp = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(plane + q_count * ldt));
+    float* xp = ctx.workspace.get_as<float>(thread, Slot::conv_columns, static_cast<size_t>(plane + P.p * ldt));
     if (xp == nullptr) return false;
     float* yt = xp + plane;
     pad_rows(P, x + (b * s.c + g * P.cg) * s.h * s.w, 0, P.hp, xp);
-    P.kern.fwdc(P.k, off, nvo, q_count, xp, wt + g * wsize, wt + g * wsize + P.k * ldt, yt);
+    P.kern.fwdc(P.k, off, nvo, s.oh, s.ow, s.stride_h * P.wp, xp, wt + g * wsize, wt + g * wsize + P.k * ldt, yt);
     float* yg = y + (b * s.oc + g * P.ocg) * P.p;
-    for (int64_t oy = 0; oy < s.oh; ++oy) {
-      for (int64_t o = 0; o < P.ocg; ++o) {
-        const float* src = yt + oy * P.wp * ldt + o;
-        float* dst = yg + o * P.p + oy * s.ow;
-        for (int64_t ox = 0; ox < s.ow; ++ox) dst[ox] = src[ox * ldt];
-      }
+    for (int64_t o = 0; o < P.ocg; ++o) {
+      for (int64_t p = 0; p < P.p; ++p) yg[o * P.p + p] = yt[p * ldt + o];
     }
     return true;
   });

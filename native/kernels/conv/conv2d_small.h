@@ -51,12 +51,12 @@ constexpr int64_t kConvBiasLanes = 32;
   void name(int64_t taps, const int64_t* off, int64_t nvo, int64_t rows, int64_t cols, int64_t row_step, \
             const float* x, const float* dyt, float* acc) noexcept
 
-// Forward with the output channels in the vector lanes (stride 1), over q < q_count pixels of the padded
-// width (q = oy·wp + ox; columns ox ≥ ow are computed and ignored): yt[(q·nvo + v)·V + l] = bias[v·V + l]
-// + Σ over taps t < taps in order, one fused multiply-add each, of x[off[t] + q] · wt[(t·nvo + v)·V + l].
-#define NODEGRAD_CONV_SMALL_FWDC(name)                                                                     \
-  void name(int64_t taps, const int64_t* off, int64_t nvo, int64_t q_count, const float* x, const float* wt, \
-            const float* bias, float* yt) noexcept
+// Forward with the output channels in the vector lanes (stride_w 1), over pixels (oy < rows, ox < cols):
+// yt[((oy·cols + ox)·nvo + v)·V + l] = bias[v·V + l] + Σ over taps t < taps in order, one fused
+// multiply-add each, of x[off[t] + oy·row_step + ox] · wt[(t·nvo + v)·V + l].
+#define NODEGRAD_CONV_SMALL_FWDC(name)                                                                    \
+  void name(int64_t taps, const int64_t* off, int64_t nvo, int64_t rows, int64_t cols, int64_t row_step, \
+            const float* x, const float* wt, const float* bias, float* yt) noexcept
 
 // Runs of `len` floats, `rows` of them: dst[r·dst_step + j] = src[r·src_step + j] (copy) or
 // dst[r·dst_step + j] += src[r·src_step + j] (add), for r < rows, j < len (the unfold and its adjoint).

@@ -319,8 +319,8 @@ inline void dwc_taps_all(int64_t taps, const int64_t* off, int64_t rows, int64_t
   }
 }
 
-// Forward with channels in the lanes: Q pixels × NVO channel vectors in registers over every tap; the
-// pixels are consecutive, so each tap's x values are one pointer and constant displacements.
+// Forward with channels in the lanes: Q pixels of a row × NVO channel vectors in registers over every tap;
+// the pixels are consecutive, so each tap's x values are one pointer and constant displacements.
 template <int NVO, int Q>
 inline void fwdc_tile(int64_t taps, const int64_t* off, const float* x, const float* wt, const float* bias,
                       float* yt) {
@@ -349,25 +349,36 @@ inline void fwdc_tile(int64_t taps, const int64_t* off, const float* x, const fl
     for (int v = 0; v < NVO; ++v) vstore(yt + (j * NVO + v) * kWidth, s[j][v]);
 }
 
+// One tile of q consecutive pixels of a row (q ≤ the budget), its size a template argument.
 template <int NVO>
-inline void fwdc_all(int64_t taps, const int64_t* off, int64_t q_count, const float* x, const float* wt,
+inline void fwdc_run(int64_t q, int64_t taps, const int64_t* off, const float* x, const float* wt,
                      const float* bias, float* yt) {
   constexpr int kMax = dwc_taps(NVO);
-  int64_t q = 0;
-  for (; q + kMax <= q_count; q += kMax) fwdc_tile<NVO, kMax>(taps, off, x + q, wt, bias, yt + q * NVO * kWidth);
-  const int64_t rest = q_count - q;
-  float* yq = yt + q * NVO * kWidth;
-  switch (rest) {
+  switch (q) {
 #define NODEGRAD_CASE(r)                                                                  \
   case r:                                                                                 \
-    if constexpr (r < kMax) fwdc_tile<NVO, r>(taps, off, x + q, wt, bias, yq);           \
+    if constexpr (r <= kMax) fwdc_tile<NVO, r>(taps, off, x, wt, bias, yt);              \
     break;
     NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
     NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
     NODEGRAD_CASE(13) NODEGRAD_CASE(14) NODEGRAD_CASE(15) NODEGRAD_CASE(16) NODEGRAD_CASE(17) NODEGRAD_CASE(18)
-    NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23)
+    NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23) NODEGRAD_CASE(24)
 #undef NODEGRAD_CASE
     default: break;
+  }
+}
+
+// Each output row in tiles as even as the budget allows.
+template <int NVO>
+inline void fwdc_all(int64_t taps, const int64_t* off, int64_t rows, int64_t cols, int64_t row_step,
+                     const float* x, const float* wt, const float* bias, float* yt) {
+  constexpr int kMax = dwc_taps(NVO);
+  const int64_t tiles = (cols + kMax - 1) / kMax, width = (cols + tiles - 1) / tiles;
+  for (int64_t oy = 0; oy < rows; ++oy) {
+    for (int64_t ox = 0; ox < cols; ox += width) {
+      const int64_t q = cols - ox < width ? cols - ox : width;
+      fwdc_run<NVO>(q, taps, off, x + oy * row_step + ox, wt, bias, yt + (oy * cols + ox) * NVO * kWidth);
+    }
   }
 }
 
@@ -441,10 +452,10 @@ NODEGRAD_CONV_SMALL_DWC(NODEGRAD_UKERNEL(conv2d_small_dwc_f32)) {
 
 NODEGRAD_CONV_SMALL_FWDC(NODEGRAD_UKERNEL(conv2d_small_fwdc_f32)) {
   switch (nvo) {
-    case 1: return fwdc_all<1>(taps, off, q_count, x, wt, bias, yt);
-    case 2: return fwdc_all<2>(taps, off, q_count, x, wt, bias, yt);
-    case 3: return fwdc_all<3>(taps, off, q_count, x, wt, bias, yt);
-    case 4: return fwdc_all<4>(taps, off, q_count, x, wt, bias, yt);
+    case 1: return fwdc_all<1>(taps, off, rows, cols, row_step, x, wt, bias, yt);
+    case 2: return fwdc_all<2>(taps, off, rows, cols, row_step, x, wt, bias, yt);
+    case 3: return fwdc_all<3>(taps, off, rows, cols, row_step, x, wt, bias, yt);
+    case 4: return fwdc_all<4>(taps, off, rows, cols, row_step, x, wt, bias, yt);
     default: break;
   }
 }
