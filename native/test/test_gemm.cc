@@ -1,7 +1,8 @@
 // GEMM kernel tests (TESTING.md T1) for every ISA this CPU runs, against a float64 reference: tiny sizes
 // exhaustively, every micro-kernel's tile edges, the cache-block edges, medium sizes (random-probe residual),
 // alpha/beta and NaN conventions, padded leading dimensions with rogue values, thread-count determinism, the
-// column-split entry point gemm_f32_split_n, and leading dimensions at the L1 set stride.
+// column-split entry point gemm_f32_split_n, leading dimensions at the L1 set stride, and the ISA's pack of B
+// not transposed against the portable one.
 // Inputs and C sit in guard-page buffers, so any access past their last element faults.
 #include <chrono>
 #include <cmath>
@@ -235,6 +236,32 @@ std::vector<int64_t> edges(int64_t r) {
   for (int64_t i = 1; i <= r; ++i) v.push_back(i);
   for (int64_t e : {r + 1, 2 * r - 1, 2 * r, 2 * r + 1}) v.push_back(e);
   return v;
+}
+
+// The ISA's pack of B not transposed against the portable pack, float for float (padding included): widths
+// across every panel edge, kc 1 and odd, rows at and past the width apart. The source ends at a guard page.
+void pack_b_n(const kernels::GemmConfigF32& cfg, test::Rng& rng) {
+  if (cfg.pack_b_n == nullptr) return;
+  std::vector<int64_t> widths = edges(cfg.nr);
+  widths.push_back(3 * cfg.nr + 5);
+  for (int64_t nc : widths) {
+    for (int64_t kc : {1, 2, 3, 17}) {
+      for (int64_t ldb : {nc, nc + 3}) {
+        Region b(g_arena_b, span(kc, nc, ldb));
+        for (size_t i = 0; i < b.size(); ++i) b[i] = rng.uniform(-1, 1);
+        const size_t size = static_cast<size_t>((nc + cfg.nr - 1) / cfg.nr * cfg.nr * kc);
+        std::vector<float> want(size, from_bits(kSentinel)), got(size, from_bits(kSentinel));
+        kernels::gemm_pack_b_f32(cfg.nr, kc, nc, b.data(), ldb, false, want.data());
+        cfg.pack_b_n(kc, nc, b.data(), ldb, got.data());
+        size_t bad = 0;
+        while (bad < size && bits(got[bad]) == bits(want[bad])) ++bad;
+        CHECK_MSG(bad == size, "pack_b_n nr %d nc %lld kc %lld ldb %lld: float %zu is %g, want %g", cfg.nr,
+                  (long long)nc, (long long)kc, (long long)ldb, bad, bad < size ? got[bad] : 0.0f,
+                  bad < size ? want[bad] : 0.0f);
+        if (bad != size) return;
+      }
+    }
+  }
 }
 
 void tile_edges(runtime::Context& ctx, const kernels::GemmConfigF32& cfg, test::Rng& rng) {
@@ -558,6 +585,7 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     auto lap = [&](const char* what) { auto t1 = std::chrono::steady_clock::now(); std::printf("  %s %.2fs\n", what, std::chrono::duration<double>(t1 - t0).count()); t0 = t1; };
     tiny_exhaustive(ctx, rng); lap("tiny");
+    pack_b_n(cfg, rng);
     tile_edges(ctx, cfg, rng); lap("tile");
     paths(ctx, cfg, rng, quick); lap("paths");
     block_edges(ctx, cfg, rng, quick); lap("block");

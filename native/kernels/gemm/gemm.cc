@@ -38,18 +38,18 @@ GemmConfigF32 gemm_config_f32(Isa isa) noexcept {
     case Isa::avx512:
       return {gemm_ukernel_f32_14x32__avx512, "gemm_ukernel_f32_14x32__avx512", 14, 32, 84, 1024, 2048,
               gemm_ukernel_tile_f32_14x32__avx512, gemm_pack_a_f32_14__avx512, gemm_pack_b_f32_32__avx512,
-              gemm_pack_a_t_f32_14__avx512, 256, false};
+              gemm_pack_a_t_f32_14__avx512, gemm_pack_b_n_f32_32__avx512, 256, false};
 #endif
 #if defined(NODEGRAD_HAVE_AVX2)
     case Isa::avx2:
       return {gemm_ukernel_f32_6x16__avx2, "gemm_ukernel_f32_6x16__avx2", 6, 16, 168, 512, 2048,
               gemm_ukernel_tile_f32_6x16__avx2, gemm_pack_a_f32_6__avx2, gemm_pack_b_f32_16__avx2,
-              gemm_pack_a_t_f32_6__avx2, 0, true};
+              gemm_pack_a_t_f32_6__avx2, gemm_pack_b_n_f32_16__avx2, 0, true};
 #endif
 #if defined(NODEGRAD_HAVE_NEON)
     case Isa::neon:
       return {gemm_ukernel_f32_8x12__neon, "gemm_ukernel_f32_8x12__neon", 8, 12, 256, 256, 4092, nullptr,
-              gemm_pack_a_f32_8__neon, gemm_pack_b_f32_12__neon};
+              gemm_pack_a_f32_8__neon, gemm_pack_b_f32_12__neon, nullptr, gemm_pack_b_n_f32_12__neon};
 #endif
     default: return {gemm_ukernel_f32_4x4__scalar, "gemm_ukernel_f32_4x4__scalar", 4, 4, 128, 256, 4096};
   }
@@ -105,6 +105,12 @@ struct Block {
   float* packed_b;  // all panels; when direct_b, only the trailing partial panel
 };
 
+// Packs nc columns of B not transposed from b (leading dimension ldb) into panels at dst.
+void pack_b_n(const Problem& P, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
+  if (P.cfg.pack_b_n != nullptr) P.cfg.pack_b_n(kc, nc, b, ldb, dst);
+  else gemm_pack_b_f32(P.cfg.nr, kc, nc, b, ldb, false, dst);
+}
+
 // Packs B panels [first, last) of the block (all of them, or only the partial one when B is read in place
 // and the ISA has no tile kernel to read that one in place too).
 void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last) {
@@ -114,7 +120,7 @@ void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last
   if (P.direct_b) {
     const int64_t full = B.nc / nr * nr;
     if (j1 > full && P.cfg.tile == nullptr) {
-      gemm_pack_b_f32(nr, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, false, B.packed_b);
+      pack_b_n(P, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, B.packed_b);
     }
     return;
   }
@@ -132,12 +138,14 @@ void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last
           for (int64_t c = 0; c < nr; ++c) d[p * nr + c] = j + c < end ? *P.b_at(B.pc + p, col + c) : 0.0f;
         }
       } else {
-        gemm_pack_b_f32(nr, B.kc, end - j, P.b_at(B.pc, col), P.ldb_at(col), false, d);
+        pack_b_n(P, B.kc, end - j, P.b_at(B.pc, col), P.ldb_at(col), d);
       }
       j = end;
     }
   } else if (P.o.trans_b && P.cfg.pack_b_t != nullptr) {
     P.cfg.pack_b_t(B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
+  } else if (!P.o.trans_b) {
+    pack_b_n(P, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
   } else {
     gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, dst);
   }

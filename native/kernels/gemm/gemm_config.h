@@ -24,6 +24,7 @@ struct GemmConfigF32 {
   GemmPackAF32 pack_a_n = nullptr;
   GemmPackBF32 pack_b_t = nullptr;
   GemmPackAF32 pack_a_t = nullptr;  // SIMD packing of A transposed (else the portable pack)
+  GemmPackBF32 pack_b_n = nullptr;  // SIMD packing of B not transposed (else the portable pack)
   // B not transposed with its rows a multiple of kGemmSetStride apart, k >= 1024 and more than one row tile,
   // on the in-place path (see gemm.cc): kc_b_conflict > 0 caps kc there, pack_b_conflict packs B instead of
   // reading it in place; neither leaves it alone (measured on Zen 5 for AVX-512 and AVX2 only).

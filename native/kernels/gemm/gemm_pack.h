@@ -26,6 +26,11 @@ using GemmPackBF32 = void (*)(int64_t kc, int64_t nc, const float* b, int64_t ld
 // as gemm_pack_a_f32 with trans, from vector loads and stores instead of one float at a time (a GemmPackAF32).
 void gemm_pack_a_t_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 void gemm_pack_a_t_f32_14__avx512(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
+// And of B not transposed (each panel's columns a contiguous run of every stored row): the same layout as
+// gemm_pack_b_f32 without trans, a partial panel zero-padded too (a GemmPackBF32).
+void gemm_pack_b_n_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+void gemm_pack_b_n_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+void gemm_pack_b_n_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 void gemm_pack_a_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
 void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;

@@ -1,6 +1,7 @@
 // AVX2 packing of the operands whose panels run across their stored rows (A not transposed, B transposed):
 // 8 stored rows x 8 k values are loaded, transposed in registers (24 shuffles) and stored as 8 packed k
-// steps, instead of gathering one float at a time. Layouts: gemm_pack.h.
+// steps, instead of gathering one float at a time; and of those whose panels are runs of their stored rows
+// (A transposed, B not transposed), by whole vectors. Layouts: gemm_pack.h.
 // No STL and no shared inline code in this file (compiled with -mavx2 -mfma).
 #include <immintrin.h>
 
@@ -93,6 +94,26 @@ void gemm_pack_b_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ld
       pack_rows(b + (j0 + 8 * h) * ldb, ldb, static_cast<int>(rows), kc, dst + 8 * h,
                 NR, first_lanes(8));
     }
+  }
+}
+
+void gemm_pack_b_n_f32_16__avx2(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
+  constexpr int NR = 16;
+  const int64_t full = nc / NR, cols = nc - full * NR;
+  for (int64_t q = 0; q < full; ++q, b += NR, dst += kc * NR) {
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = b + p * ldb;
+      _mm256_storeu_ps(dst + p * NR, _mm256_loadu_ps(src));
+      _mm256_storeu_ps(dst + p * NR + 8, _mm256_loadu_ps(src + 8));
+    }
+  }
+  if (cols == 0) return;
+  // The partial panel: masked loads, zero-padded like the portable pack.
+  const __m256i lo = first_lanes(cols), hi = first_lanes(cols - 8);
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = b + p * ldb;
+    _mm256_storeu_ps(dst + p * NR, _mm256_maskload_ps(src, lo));
+    _mm256_storeu_ps(dst + p * NR + 8, _mm256_maskload_ps(src + 8, hi));
   }
 }
 

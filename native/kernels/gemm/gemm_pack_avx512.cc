@@ -1,6 +1,7 @@
 // AVX-512 packing of the operands whose panels run across their stored rows (A not transposed, B
 // transposed): 16 stored rows x 16 k values are loaded, transposed in registers (64 shuffles) and stored as
-// 16 packed k steps, instead of gathering one float at a time. Layouts: gemm_pack.h.
+// 16 packed k steps, instead of gathering one float at a time; and of those whose panels are runs of their
+// stored rows (A transposed, B not transposed), by whole vectors. Layouts: gemm_pack.h.
 // No STL and no shared inline code in this file (compiled with -mavx512f ...).
 // GCC 12 warns inside its own intrinsics headers (_mm512_undefined_ps initialises itself): a false positive.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -92,6 +93,27 @@ void gemm_pack_b_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t 
       pack_rows(b + (j0 + 16 * h) * ldb, ldb, static_cast<int>(rows), kc, dst + 16 * h,
                 NR, static_cast<__mmask16>(0xffff));
     }
+  }
+}
+
+void gemm_pack_b_n_f32_32__avx512(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
+  constexpr int NR = 32;
+  const int64_t full = nc / NR, cols = nc - full * NR;
+  for (int64_t q = 0; q < full; ++q, b += NR, dst += kc * NR) {
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = b + p * ldb;
+      _mm512_storeu_ps(dst + p * NR, _mm512_loadu_ps(src));
+      _mm512_storeu_ps(dst + p * NR + 16, _mm512_loadu_ps(src + 16));
+    }
+  }
+  if (cols == 0) return;
+  // The partial panel: masked loads, zero-padded like the portable pack.
+  const __mmask16 lo = static_cast<__mmask16>((1u << (cols < 16 ? cols : 16)) - 1);
+  const __mmask16 hi = static_cast<__mmask16>(cols > 16 ? (1u << (cols - 16)) - 1 : 0);
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = b + p * ldb;
+    _mm512_storeu_ps(dst + p * NR, _mm512_maskz_loadu_ps(lo, src));
+    _mm512_storeu_ps(dst + p * NR + 16, _mm512_maskz_loadu_ps(hi, src + 16));
   }
 }
 

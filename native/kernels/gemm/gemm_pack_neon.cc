@@ -1,7 +1,8 @@
 // NEON packing of the operands whose panels run across their stored rows (A not transposed, B transposed):
 // 4 stored rows x 4 k values are loaded, transposed in registers (vtrn + vcombine) and stored as 4 packed k
-// steps, instead of gathering one float at a time. Partial panels are zero-padded: NEON has no tile
-// kernel, so the full micro-kernel reads them. Layouts: gemm_pack.h.
+// steps, instead of gathering one float at a time; and B not transposed (panels that are runs of its stored
+// rows) by whole vectors. Partial panels are zero-padded: NEON has no tile kernel, so the full micro-kernel
+// reads them. Layouts: gemm_pack.h.
 // No STL and no shared inline code in this file.
 #include <arm_neon.h>
 
@@ -52,6 +53,30 @@ void gemm_pack_a_f32_8__neon(int64_t mc, int64_t kc, const float* a, int64_t lda
 
 void gemm_pack_b_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
   pack_panels(12, nc, kc, b, ldb, dst);
+}
+
+void gemm_pack_b_n_f32_12__neon(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept {
+  constexpr int NR = 12;
+  const int64_t full = nc / NR, cols = nc - full * NR;
+  for (int64_t q = 0; q < full; ++q, b += NR, dst += kc * NR) {
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = b + p * ldb;
+      float* d = dst + p * NR;
+      vst1q_f32(d, vld1q_f32(src));
+      vst1q_f32(d + 4, vld1q_f32(src + 4));
+      vst1q_f32(d + 8, vld1q_f32(src + 8));
+    }
+  }
+  if (cols == 0) return;
+  // The partial panel: whole vectors where the valid columns fill them, then the rest one by one.
+  const int64_t vecs = cols / 4;
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = b + p * ldb;
+    float* d = dst + p * NR;
+    for (int64_t v = 0; v < 3; ++v) vst1q_f32(d + 4 * v, v < vecs ? vld1q_f32(src + 4 * v) : zero);
+    for (int64_t j = vecs * 4; j < cols; ++j) d[j] = src[j];
+  }
 }
 
 }  // namespace nodegrad::kernels

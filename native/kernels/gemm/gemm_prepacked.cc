@@ -17,7 +17,7 @@ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 GemmPackedLayout gemm_packed_layout_f32(runtime::Isa isa) noexcept {
   const GemmConfigF32 cfg = gemm_config_f32(isa);
-  return {cfg.ukernel, cfg.tile, cfg.pack_a_n, cfg.pack_b_t, cfg.mr, cfg.nr};
+  return {cfg.ukernel, cfg.tile, cfg.pack_a_n, cfg.pack_b_t, cfg.pack_b_n, cfg.mr, cfg.nr};
 }
 
 int64_t gemm_packed_a_size_f32(const GemmPackedLayout& l, int64_t m, int64_t k) noexcept {
@@ -46,6 +46,7 @@ void gemm_pack_b_block_f32(const GemmPackedLayout& l, int64_t k, int64_t n, int6
   j1 = min64(j1, n);
   if (k <= 0 || j1 <= j0) return;
   if (trans && l.pack_b_t != nullptr) l.pack_b_t(k, j1 - j0, b + j0 * ldb, ldb, packed_b + j0 * k);
+  else if (!trans && l.pack_b_n != nullptr) l.pack_b_n(k, j1 - j0, b + j0, ldb, packed_b + j0 * k);
   else gemm_pack_b_f32(l.nr, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans, packed_b + j0 * k);
 }
 

@@ -28,6 +28,7 @@ struct GemmPackedLayout {
   GemmTileUkernelF32 tile;  // partial tiles, where the ISA has one (else a scratch tile and a merge)
   GemmPackAF32 pack_a_n;    // the ISA's packs across stored rows (A not transposed, B transposed), if any
   GemmPackBF32 pack_b_t;
+  GemmPackBF32 pack_b_n;    // and of B not transposed, if any
   int mr, nr;  // register tile: row blocks of C must start at multiples of mr, column blocks at multiples of nr
 };
 
