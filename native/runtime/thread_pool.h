@@ -59,12 +59,13 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // serialises concurrent callers (e.g. async work next to a sync call)
 
-  // The current job; written by the caller only while no worker is inside it (pending_ == 0).
+  // The current job; written by the caller only while it is closed and no worker is inside it.
   TaskFn fn_ = nullptr;
   void* closure_ = nullptr;
   int64_t num_tasks_ = 0;
   std::atomic<int64_t> next_task_{0};
-  std::atomic<int> pending_{0};      // workers that have not yet finished the current generation
+  std::atomic<bool> closed_{true};  // set once the caller has run out of tasks: late workers stay out
+  std::atomic<int> joined_{0};      // workers between joining a job and leaving it
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stop_{false};
 

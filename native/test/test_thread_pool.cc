@@ -1,7 +1,7 @@
 // ThreadPool: every task runs exactly once and its writes are visible to the caller, for every pool size;
 // resizing while idle; nested and concurrent callers; pools created and destroyed on other threads (as at
 // worker_threads teardown) leave no thread behind; a pool the OS refuses threads to still works.
-// Also built with -fsanitize=thread by the runtime test suite to check the memory ordering.
+// ctest also runs it built with -fsanitize=thread (test_thread_pool_tsan) to check the memory ordering.
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -90,6 +90,18 @@ void test_many_jobs() {
   }
 }
 
+void test_late_workers() {
+  // Workers asleep (past their spin) wake after the caller has run every task of a small job and closed it:
+  // they must leave that job alone, and any job after it must still run each task exactly once, whether a
+  // worker joins it, arrives while it is still open, or comes late to it as well.
+  ThreadPool pool(4);
+  for (int job = 0; job < 400; ++job) {
+    if (job % 4 == 0) std::this_thread::sleep_for(std::chrono::microseconds(400));
+    check_cover(pool, 1 + job % 5);
+    if (failures) break;
+  }
+}
+
 void test_nested_inline() {
   ThreadPool pool(3);
   std::atomic<int> inner{0};
@@ -170,6 +182,7 @@ int main() {
   alarm(120);  // a lost wake-up shows up as a hang: fail instead
   test_cover_and_resize();
   test_many_jobs();
+  test_late_workers();
   test_nested_inline();
   test_concurrent_callers();
   test_create_destroy_on_other_threads();
