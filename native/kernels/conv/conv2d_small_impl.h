@@ -9,6 +9,12 @@
 #define NODEGRAD_UNROLL
 #endif
 
+// X(1) .. X(12) and X(1) .. X(24): the case lists of the switches that turn a run-time count into a
+// template argument.
+#define NODEGRAD_FOR_1_TO_12(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12)
+#define NODEGRAD_FOR_1_TO_24(X) \
+  NODEGRAD_FOR_1_TO_12(X) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24)
+
 namespace {
 
 constexpr int kMaxRows = conv_small_max_rows(kAcc);
@@ -195,8 +201,7 @@ NODEGRAD_CONV_SMALL_GEMM(NODEGRAD_UKERNEL(conv2d_small_gemm_f32)) {
   case r:                \
     if constexpr (r <= kMaxRows) return gemm_panel<r>(m, n, k, a, b, ldb, c, ldc);  \
     break;
-    NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
-    NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+    NODEGRAD_FOR_1_TO_12(NODEGRAD_CASE)
 #undef NODEGRAD_CASE
     default: break;
   }
@@ -221,8 +226,7 @@ NODEGRAD_CONV_SMALL_DW(NODEGRAD_UKERNEL(conv2d_small_dw_f32)) {
       }                                                                                       \
     }                                                                                         \
     break;
-      NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
-      NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
+      NODEGRAD_FOR_1_TO_12(NODEGRAD_CASE)
 #undef NODEGRAD_CASE
       default: break;
     }
@@ -309,10 +313,7 @@ inline void dwc_taps_all(int64_t taps, const int64_t* off, int64_t rows, int64_t
   case r:                                                                                        \
     if constexpr (r <= kMax) dwc_tile<NVO, r>(tt, off + t0, rows, cols, row_step, x, dyt, a);                 \
     break;
-      NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
-      NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
-      NODEGRAD_CASE(13) NODEGRAD_CASE(14) NODEGRAD_CASE(15) NODEGRAD_CASE(16) NODEGRAD_CASE(17) NODEGRAD_CASE(18)
-      NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23) NODEGRAD_CASE(24)
+      NODEGRAD_FOR_1_TO_24(NODEGRAD_CASE)
 #undef NODEGRAD_CASE
       default: break;
     }
@@ -359,10 +360,7 @@ inline void fwdc_run(int64_t q, int64_t taps, const int64_t* off, const float* x
   case r:                                                                                 \
     if constexpr (r <= kMax) fwdc_tile<NVO, r>(taps, off, x, wt, bias, yt);              \
     break;
-    NODEGRAD_CASE(1) NODEGRAD_CASE(2) NODEGRAD_CASE(3) NODEGRAD_CASE(4) NODEGRAD_CASE(5) NODEGRAD_CASE(6)
-    NODEGRAD_CASE(7) NODEGRAD_CASE(8) NODEGRAD_CASE(9) NODEGRAD_CASE(10) NODEGRAD_CASE(11) NODEGRAD_CASE(12)
-    NODEGRAD_CASE(13) NODEGRAD_CASE(14) NODEGRAD_CASE(15) NODEGRAD_CASE(16) NODEGRAD_CASE(17) NODEGRAD_CASE(18)
-    NODEGRAD_CASE(19) NODEGRAD_CASE(20) NODEGRAD_CASE(21) NODEGRAD_CASE(22) NODEGRAD_CASE(23) NODEGRAD_CASE(24)
+    NODEGRAD_FOR_1_TO_24(NODEGRAD_CASE)
 #undef NODEGRAD_CASE
     default: break;
   }
