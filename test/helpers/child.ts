@@ -3,6 +3,7 @@
  * runner. The script is an ES module source string; it can import the package by its absolute path.
  */
 import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -46,5 +47,25 @@ export function isaReportsPerThreadCount(casesModule: string, isa: string, threa
     const r = runChild(script, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
     if (r.status !== 0) throw new Error(`${casesModule} on ${isa} with ${threads} threads exited ${r.status} (${r.signal}): ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as IsaReport;
+  });
+}
+
+/**
+ * Runs `body` (an ES module source whose last output is `{ failures, digest }` as JSON) in one child process
+ * per thread count with NODEGRAD_ISA forced, after checking that the child really runs that ISA and thread
+ * count; expects a clean exit and no failures, and returns the digests in thread-count order.
+ */
+export function gridDigestsPerThreadCount(isa: string, body: string, threadCounts = [1, 2]): number[] {
+  return threadCounts.map((threads) => {
+    const src = `
+      import { cpuInfo as forcedInfo } from './lib/backend/index.ts';
+      if (forcedInfo().isa !== ${JSON.stringify(isa)} || forcedInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(forcedInfo()));
+      ${body}`;
+    const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim()) as { failures: string[]; digest: number };
+    expect(out.failures).toEqual([]);
+    return out.digest;
   });
 }

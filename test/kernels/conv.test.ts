@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuInfo, jsKernels, nativeAddon, nativeKernels } from '../../lib/backend/index.js';
 import { conv2dGeometry, samePadding } from '../../lib/backend/js/conv.js';
-import { runChild } from '../helpers/child.js';
+import { gridDigestsPerThreadCount } from '../helpers/child.js';
 import { testSeed } from '../helpers/rng.js';
 import { checkConvCase, describeCase, runConvGrid, type ConvCase } from './conv_cases.js';
 
@@ -59,20 +59,10 @@ describe('conv2d kernels: native vs JS twin (float64)', () => {
   const info = cpuInfo();
   for (const isa of info.available) {
     it(`the grid with NODEGRAD_ISA=${isa}, 1 and 2 threads (child processes), bitwise equal across threads`, () => {
-      const digests = [1, 2].map((threads) => {
-        const src = `
+      const digests = gridDigestsPerThreadCount(isa, `
           import { runConvGrid, digest } from './test/kernels/conv_cases.ts';
-          import { cpuInfo } from './lib/backend/index.ts';
-          if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
           const failures = runConvGrid(${childCount}, ${testSeed(200)});
-          console.log(JSON.stringify({ failures, digest: digest.h }));`;
-        const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
-        expect(r.signal).toBeNull();
-        expect(r.stderr).toBe('');
-        const out = JSON.parse(r.stdout.trim()) as { failures: string[]; digest: number };
-        expect(out.failures).toEqual([]);
-        return out.digest;
-      });
+          console.log(JSON.stringify({ failures, digest: digest.h }));`);
       expect(digests[1]).toBe(digests[0]);
     });
   }

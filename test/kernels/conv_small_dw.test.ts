@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cpuInfo } from '../../lib/backend/index.js';
-import { runChild } from '../helpers/child.js';
+import { gridDigestsPerThreadCount } from '../helpers/child.js';
 import { testSeed } from '../helpers/rng.js';
 
 describe('conv2d small path: forward and dW with the channels in the vector lanes', () => {
@@ -17,25 +17,15 @@ describe('conv2d small path: forward and dW with the channels in the vector lane
   for (const isa of cpuInfo().available) {
     it(`NODEGRAD_ISA=${isa}: vs the JS twin at 1 and 2 threads, bitwise equal across threads`, () => {
       const v = widths[isa] ?? 4;
-      const digests = [1, 2].map((threads) => {
-        const src = `
+      const digests = gridDigestsPerThreadCount(isa, `
           import { checkConvCase, describeCase, digest, dwcCases } from './test/kernels/conv_cases.ts';
-          import { cpuInfo } from './lib/backend/index.ts';
-          if (cpuInfo().isa !== ${JSON.stringify(isa)} || cpuInfo().threads !== ${threads}) throw new Error('not forced: ' + JSON.stringify(cpuInfo()));
           const failures = [];
           // The widths of every ISA under this one, so each kernel also sees the others' boundary shapes.
           dwcCases(${v}).concat(dwcCases(${Math.max(4, v / 2)})).forEach((c, i) => {
             const m = checkConvCase(c, ${testSeed(300)} + i);
             if (m) failures.push(describeCase(c) + ': ' + m);
           });
-          console.log(JSON.stringify({ failures, digest: digest.h }));`;
-        const r = runChild(src, { NODEGRAD_ISA: isa, NODEGRAD_NUM_THREADS: String(threads) });
-        expect(r.signal).toBeNull();
-        expect(r.stderr).toBe('');
-        const out = JSON.parse(r.stdout.trim()) as { failures: string[]; digest: number };
-        expect(out.failures).toEqual([]);
-        return out.digest;
-      });
+          console.log(JSON.stringify({ failures, digest: digest.h }));`);
       expect(digests[1]).toBe(digests[0]);
     });
   }
