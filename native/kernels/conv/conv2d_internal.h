@@ -39,6 +39,11 @@ void im2col_row_f32(const Conv2dShape& s, const float* x, int64_t r, int64_t p0,
 // (the whole row when iy is outside [0, h)).
 void pad_row_f32(const Conv2dShape& s, const float* plane, int64_t iy, int64_t wp, float* dst) noexcept;
 
+// dst[j·dst_step + c] = src[c·src_step + j] for c < channels, j < count: eight source rows at a time, each
+// read sequentially (one row per channel would touch a new page per element).
+void transpose_f32(const float* src, int64_t src_step, int64_t channels, int64_t count, float* dst,
+                   int64_t dst_step) noexcept;
+
 // The problem whose forward convolution is dX for stride 1: dy as input, padded by dilation·(K − 1) − pad,
 // with the weight flipped in space and transposed in channels (c and oc swap).
 inline Conv2dShape transposed_shape(const Conv2dShape& s) {

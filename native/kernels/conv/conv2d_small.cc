@@ -246,18 +246,6 @@ int64_t fwdc_vectors(const Context& ctx, const Plan& P) {
   return P.s.n * P.s.groups < 2 * ctx.pool.num_threads() ? 0 : dwc_vectors(P);
 }
 
-// dyt[p·ld + o] = dyg[o·p_count + p] for o < ocg (the padding channels are left as they are).
-void to_channels_last(int64_t ocg, int64_t p_count, const float* dyg, int64_t ld, float* dyt) {
-  constexpr int64_t kBlock = 16;
-  for (int64_t p0 = 0; p0 < p_count; p0 += kBlock) {
-    const int64_t p1 = std::min(p_count, p0 + kBlock);
-    for (int64_t o = 0; o < ocg; ++o) {
-      const float* src = dyg + o * p_count;
-      for (int64_t p = p0; p < p1; ++p) dyt[p * ld + o] = src[p];
-    }
-  }
-}
-
 // Reads a block sequentially once (one float per cache line), so that the kernels' many row streams over
 // it (more than the hardware prefetchers follow) hit the cache instead of waiting on memory.
 void stream_in(const float* p, int64_t n) {
@@ -320,10 +308,8 @@ Status forward_channels(Context& ctx, const Plan& P, int64_t nvo, const float* x
   if (wt == nullptr) return Status::out_of_memory;
   std::fill(wt, wt + s.groups * wsize, 0.0f);
   for (int64_t g = 0; g < s.groups; ++g) {
-    for (int64_t o = 0; o < P.ocg; ++o) {
-      for (int64_t r = 0; r < P.k; ++r) wt[g * wsize + r * ldt + o] = weight[(g * P.ocg + o) * P.k + r];
-      wt[g * wsize + P.k * ldt + o] = bias != nullptr ? bias[g * P.ocg + o] : 0.0f;
-    }
+    transpose_f32(weight + g * P.ocg * P.k, P.k, P.ocg, P.k, wt + g * wsize, ldt);
+    if (bias != nullptr) std::copy(bias + g * P.ocg, bias + (g + 1) * P.ocg, wt + g * wsize + P.k * ldt);
   }
   int64_t off[kSmallMaxK];
   for (int64_t r = 0; r < P.k; ++r) off[r] = tap_at(P, P.hp, 0, r, 0, 0);
@@ -335,10 +321,7 @@ Status forward_channels(Context& ctx, const Plan& P, int64_t nvo, const float* x
     float* yt = xp + plane;
     pad_rows(P, x + (b * s.c + g * P.cg) * s.h * s.w, 0, P.hp, xp);
     P.kern.fwdc(P.k, off, nvo, s.oh, s.ow, s.stride_h * P.wp, xp, wt + g * wsize, wt + g * wsize + P.k * ldt, yt);
-    float* yg = y + (b * s.oc + g * P.ocg) * P.p;
-    for (int64_t o = 0; o < P.ocg; ++o) {
-      for (int64_t p = 0; p < P.p; ++p) yg[o * P.p + p] = yt[p * ldt + o];
-    }
+    transpose_f32(yt, ldt, P.p, P.ocg, y + (b * s.oc + g * P.ocg) * P.p, P.p);
     return true;
   });
 }
@@ -443,7 +426,7 @@ Status conv2d_small_backward_f32(Context& ctx, const Conv2dShape& s, const float
         float* dxg = dx != nullptr ? dx + (b * s.c + g * P.cg) * s.h * s.w : nullptr;
         if (P.padded && dweight != nullptr) pad_rows(P, xg, 0, P.hp, xp);
         if (nvo > 0) {
-          to_channels_last(P.ocg, P.p, dyg, ldt, dyt);
+          transpose_f32(dyg, P.p, P.ocg, P.p, dyt, ldt);  // channels-last; the padding channels stay zero
           P.kern.dwc(P.k, off, nvo, s.oh, s.ow, s.stride_h * P.wp, xp, dyt, wlanes + chunk * wl_size + g * P.k * ldt);
         }
         if (dxg != nullptr && !gather) {

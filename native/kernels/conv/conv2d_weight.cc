@@ -53,26 +53,6 @@ Plan make_plan(const Context& ctx, const Conv2dShape& s) {
   return P;
 }
 
-// dst[j·dst_step + c] = src[c·src_step + j] for c < channels, j < count: eight source rows at a time, each
-// read sequentially (one row per channel would touch a new page per element).
-void transpose(const float* src, int64_t src_step, int64_t channels, int64_t count, float* dst, int64_t dst_step) {
-  constexpr int64_t kBlock = 8;
-  for (int64_t c0 = 0; c0 < channels; c0 += kBlock) {
-    const int64_t nb = std::min(kBlock, channels - c0);
-    const float* s = src + c0 * src_step;
-    float* d = dst + c0;
-    if (nb == kBlock) {
-      for (int64_t j = 0; j < count; ++j) {
-        for (int64_t c = 0; c < kBlock; ++c) d[j * dst_step + c] = s[c * src_step + j];
-      }
-    } else {
-      for (int64_t j = 0; j < count; ++j) {
-        for (int64_t c = 0; c < nb; ++c) d[j * dst_step + c] = s[c * src_step + j];
-      }
-    }
-  }
-}
-
 // True when no element of x[0, n) is an Inf or NaN (all exponent bits set).
 bool all_finite(const float* x, int64_t n) {
   uint32_t bad = 0;
@@ -93,12 +73,12 @@ bool transpose_item(const Plan& P, const float* x, const float* dy, int64_t b, i
   for (int64_t r = 0; r < P.rows; ++r) {
     const int64_t iy = r - s.pad_top;
     if (iy < 0 || iy >= s.h || c1 <= c0) continue;
-    transpose(xg + iy * s.w + (c0 - s.pad_left), s.h * s.w, P.cg, c1 - c0, xt + (r * P.wp + c0) * P.cg, P.cg);
+    transpose_f32(xg + iy * s.w + (c0 - s.pad_left), s.h * s.w, P.cg, c1 - c0, xt + (r * P.wp + c0) * P.cg, P.cg);
   }
   const float* dyg = dy + (b * s.oc + g * P.ocg) * s.oh * s.ow;
   std::fill(dyt, dyt + P.q * P.ocgp, 0.0f);
   for (int64_t oy = 0; oy < s.oh; ++oy) {
-    transpose(dyg + oy * s.ow, s.oh * s.ow, P.ocg, s.ow, dyt + oy * P.wp * P.ocgp, P.ocgp);
+    transpose_f32(dyg + oy * s.ow, s.oh * s.ow, P.ocg, s.ow, dyt + oy * P.wp * P.ocgp, P.ocgp);
   }
   return all_finite(xg, P.cg * s.h * s.w);
 }

@@ -1,4 +1,5 @@
-// im2col / col2im for a tile of output pixels [p0, p0 + count) of one group (see conv2d.h).
+// im2col / col2im for a tile of output pixels [p0, p0 + count) of one group (see conv2d.h), and the blocked
+// transpose the channels-last paths share.
 // Loops walk each column row along output x, so the stride-1 case is a contiguous copy with zeroed edges.
 #include <algorithm>
 #include <cstring>
@@ -113,6 +114,25 @@ void col2im_add_f32(const Conv2dShape& s, const float* cols, int64_t p0, int64_t
             for (int64_t ox = l; ox < r; ++ox) out[ox * s.stride_w] += in[ox];
           }
         });
+      }
+    }
+  }
+}
+
+void conv_detail::transpose_f32(const float* src, int64_t src_step, int64_t channels, int64_t count, float* dst,
+                                int64_t dst_step) noexcept {
+  constexpr int64_t kBlock = 8;
+  for (int64_t c0 = 0; c0 < channels; c0 += kBlock) {
+    const int64_t nb = std::min(kBlock, channels - c0);
+    const float* s = src + c0 * src_step;
+    float* d = dst + c0;
+    if (nb == kBlock) {
+      for (int64_t j = 0; j < count; ++j) {
+        for (int64_t c = 0; c < kBlock; ++c) d[j * dst_step + c] = s[c * src_step + j];
+      }
+    } else {
+      for (int64_t j = 0; j < count; ++j) {
+        for (int64_t c = 0; c < nb; ++c) d[j * dst_step + c] = s[c * src_step + j];
       }
     }
   }
