@@ -105,10 +105,9 @@ struct Block {
   float* packed_b;  // all panels; when direct_b, only the trailing partial panel
 };
 
-// Packs nc columns of B not transposed from b (leading dimension ldb) into panels at dst.
-void pack_b_n(const Problem& P, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
-  if (P.cfg.pack_b_n != nullptr) P.cfg.pack_b_n(kc, nc, b, ldb, dst);
-  else gemm_pack_b_f32(P.cfg.nr, kc, nc, b, ldb, false, dst);
+// Packs the kc x nc block of op(B) at b (leading dimension ldb, transposed when trans) into panels at dst.
+void pack_b(const Problem& P, int64_t kc, int64_t nc, const float* b, int64_t ldb, bool trans, float* dst) {
+  gemm_pack_b_isa_f32(P.cfg.nr, P.cfg.pack_b_t, P.cfg.pack_b_n, kc, nc, b, ldb, trans, dst);
 }
 
 // Packs B panels [first, last) of the block (all of them, or only the partial one when B is read in place
@@ -120,7 +119,7 @@ void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last
   if (P.direct_b) {
     const int64_t full = B.nc / nr * nr;
     if (j1 > full && P.cfg.tile == nullptr) {
-      pack_b_n(P, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, B.packed_b);
+      pack_b(P, B.kc, B.nc - full, P.b_at(B.pc, B.jc + full), P.ldb, false, B.packed_b);
     }
     return;
   }
@@ -138,16 +137,12 @@ void pack_b_panels(const Problem& P, const Block& B, int64_t first, int64_t last
           for (int64_t c = 0; c < nr; ++c) d[p * nr + c] = j + c < end ? *P.b_at(B.pc + p, col + c) : 0.0f;
         }
       } else {
-        pack_b_n(P, B.kc, end - j, P.b_at(B.pc, col), P.ldb_at(col), d);
+        pack_b(P, B.kc, end - j, P.b_at(B.pc, col), P.ldb_at(col), false, d);
       }
       j = end;
     }
-  } else if (P.o.trans_b && P.cfg.pack_b_t != nullptr) {
-    P.cfg.pack_b_t(B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
-  } else if (!P.o.trans_b) {
-    pack_b_n(P, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, dst);
   } else {
-    gemm_pack_b_f32(nr, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, dst);
+    pack_b(P, B.kc, j1 - j0, P.b_at(B.pc, B.jc + j0), P.ldb, P.o.trans_b, dst);
   }
 }
 

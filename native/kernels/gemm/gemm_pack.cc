@@ -92,6 +92,13 @@ void gemm_pack_b_f32(int nr, int64_t kc, int64_t nc, const float* b, int64_t ldb
   }
 }
 
+void gemm_pack_b_isa_f32(int nr, GemmPackBF32 pack_b_t, GemmPackBF32 pack_b_n, int64_t kc, int64_t nc, const float* b,
+                         int64_t ldb, bool trans, float* dst) noexcept {
+  const GemmPackBF32 isa_pack = trans ? pack_b_t : pack_b_n;
+  if (isa_pack != nullptr) isa_pack(kc, nc, b, ldb, dst);
+  else gemm_pack_b_f32(nr, kc, nc, b, ldb, trans, dst);
+}
+
 void gemm_merge_tile_f32(int64_t rows, int64_t cols, const float* tile, int64_t tile_ld, float* c, int64_t ldc,
                          float alpha, float beta) noexcept {
   for (int64_t i = 0; i < rows; ++i) {

@@ -22,6 +22,10 @@ void gemm_pack_b_f32(int nr, int64_t kc, int64_t nc, const float* b, int64_t ldb
 // only their valid part).
 using GemmPackAF32 = void (*)(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;
 using GemmPackBF32 = void (*)(int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) noexcept;
+// gemm_pack_b_f32 through the ISA's pack where it has one: pack_b_t for B transposed, pack_b_n (below) for B
+// not transposed; either may be null.
+void gemm_pack_b_isa_f32(int nr, GemmPackBF32 pack_b_t, GemmPackBF32 pack_b_n, int64_t kc, int64_t nc, const float* b,
+                         int64_t ldb, bool trans, float* dst) noexcept;
 // And of A transposed (A stored k x m, each panel's rows a contiguous run of every stored row): the same layout
 // as gemm_pack_a_f32 with trans, from vector loads and stores instead of one float at a time (a GemmPackAF32).
 void gemm_pack_a_t_f32_6__avx2(int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) noexcept;

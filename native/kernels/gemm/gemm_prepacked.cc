@@ -45,9 +45,8 @@ void gemm_pack_b_block_f32(const GemmPackedLayout& l, int64_t k, int64_t n, int6
                            int64_t ldb, bool trans, float* packed_b) noexcept {
   j1 = min64(j1, n);
   if (k <= 0 || j1 <= j0) return;
-  if (trans && l.pack_b_t != nullptr) l.pack_b_t(k, j1 - j0, b + j0 * ldb, ldb, packed_b + j0 * k);
-  else if (!trans && l.pack_b_n != nullptr) l.pack_b_n(k, j1 - j0, b + j0, ldb, packed_b + j0 * k);
-  else gemm_pack_b_f32(l.nr, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans, packed_b + j0 * k);
+  gemm_pack_b_isa_f32(l.nr, l.pack_b_t, l.pack_b_n, k, j1 - j0, trans ? b + j0 * ldb : b + j0, ldb, trans,
+                      packed_b + j0 * k);
 }
 
 void gemm_packed_f32(const GemmPackedLayout& l, int64_t k, const float* packed_a, const float* packed_b, int64_t i0,
