@@ -59,7 +59,8 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // serialises concurrent callers (e.g. async work next to a sync call)
 
-  // The current job; written by the caller only while it is closed and no worker is inside it.
+  // The current job; written by the caller only while it is closed (a worker may still be on its way in, but
+  // reads it only after finding it open, which the caller's release of closed_ orders after the writes).
   TaskFn fn_ = nullptr;
   void* closure_ = nullptr;
   int64_t num_tasks_ = 0;
